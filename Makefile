@@ -1,0 +1,72 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_DEBUG ?= true
+
+.PHONY: run test install install-dev migrate sample serve lint format check schema worker bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# The stamp files re-run pip only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+
+sample: migrate
+	$(BIN)/python manage.py load_sample_content
+
+run: sample
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@echo ""
+	@echo "Breakthrough is starting on http://$(HOST):$(PORT)"
+	@echo "  API root   http://$(HOST):$(PORT)/api/v1/"
+	@echo "  API docs   http://$(HOST):$(PORT)/api/docs/   (ReDoc: /api/redoc/)"
+	@echo "  Admin      http://$(HOST):$(PORT)/admin/"
+	@echo "  Make an admin account:  $(BIN)/python manage.py createsuperuser"
+	@echo ""
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py config.wsgi:application
+
+test: install-dev
+	DJANGO_DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Contract checks that CI runs besides the tests.
+check: install-dev
+	DJANGO_DEBUG=false $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=false $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+schema: install
+	$(BIN)/python manage.py spectacular --validate --file schema.yaml
+
+worker: install
+	$(BIN)/python manage.py send_reminders --loop
+
+bench: install-dev
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,52 @@
+"""gunicorn settings; every value can be overridden from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from gunicorn.glogging import Logger
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak never becomes an outage.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+LOG_JSON = os.environ.get("LOG_FORMAT", "text") == "json"
+
+
+class AccessLogger(Logger):
+    """One line per request: method, path, status, duration; JSON when LOG_FORMAT=json."""
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.syslog):
+            return
+        duration_ms = round(request_time.total_seconds() * 1000, 2)
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        if LOG_JSON:
+            line = json.dumps(
+                {
+                    "type": "access",
+                    "method": req.method,
+                    "path": req.path,
+                    "query": req.query,
+                    "status": int(status),
+                    "duration_ms": duration_ms,
+                    "remote": environ.get("REMOTE_ADDR"),
+                    "user_agent": environ.get("HTTP_USER_AGENT"),
+                }
+            )
+        else:
+            line = f"{req.method} {req.path} {status} {duration_ms}ms"
+        self.access_log.info(line)
+
+
+logger_class = AccessLogger
