@@ -1,0 +1,38 @@
+"""The URL map. Paths here are a contract with clients: see README.md before changing one."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
+
+from core import errors, views
+
+admin.site.site_header = settings.ADMIN_SITE_HEADER
+admin.site.site_title = "Breakthrough admin"
+admin.site.index_title = "Content, events and members"
+
+api_v1 = [
+    path("", views.ApiRootView.as_view(), name="api-root"),
+    path("", include("accounts.urls")),
+    path("", include("strategies.urls")),
+    path("", include("journaling.urls")),
+    path("", include("events.urls")),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", views.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", views.RedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+    # Anything else under /api/ that ends in a slash is a JSON 404 (paths without the
+    # slash fall through to APPEND_SLASH first), in DEBUG as in production.
+    re_path(r"^api/(?:.*/)?$", errors.not_found),
+]
+
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"

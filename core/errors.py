@@ -1,0 +1,90 @@
+"""One error format for the whole API.
+
+drf-standardized-errors shapes every error raised inside a DRF view as
+`{"type": ..., "errors": [{"code", "detail", "attr"}]}`. The helpers here give the
+same shape to what happens outside DRF (unknown URLs, a database outage caught in
+middleware), so a client parses one format everywhere.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, JsonResponse
+from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
+from rest_framework import exceptions, status
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The service is temporarily unavailable. Try again shortly."
+    default_code = "service_unavailable"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since you read it. Fetch it again, then retry."
+    default_code = "precondition_failed"
+
+
+class ExceptionHandler(StandardizedExceptionHandler):
+    """Adds: a lost database connection is a 503 a client may retry, not a 500."""
+
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, DATABASE_ERRORS):
+            return ServiceUnavailable()
+        return super().convert_known_exceptions(exc)
+
+    def get_headers(self, exc: exceptions.APIException) -> dict:
+        headers = super().get_headers(exc)
+        if isinstance(exc, ServiceUnavailable):
+            headers["Retry-After"] = "5"
+        return headers
+
+
+def error_payload(code: str, detail: str, *, status_code: int) -> dict:
+    return {
+        "type": "server_error" if status_code >= 500 else "client_error",
+        "errors": [{"code": code, "detail": detail, "attr": None}],
+    }
+
+
+def json_error(code: str, detail: str, *, status_code: int) -> JsonResponse:
+    response = JsonResponse(
+        error_payload(code, detail, status_code=status_code), status=status_code
+    )
+    if status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        response["Retry-After"] = "5"
+    return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error("not_found", "Not found.", status_code=status.HTTP_404_NOT_FOUND)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    """handler500: JSON, never a traceback; a database outage is a 503."""
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return json_error(
+            ServiceUnavailable.default_code,
+            str(ServiceUnavailable.default_detail),
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    return json_error(
+        "error", "Server Error (500)", status_code=status.HTTP_500_INTERNAL_SERVER_ERROR
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error("bad_request", "Bad request.", status_code=status.HTTP_400_BAD_REQUEST)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error(
+        "permission_denied",
+        "You do not have permission to perform this action.",
+        status_code=status.HTTP_403_FORBIDDEN,
+    )

@@ -1,0 +1,51 @@
+"""Pagination used by every list endpoint."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+
+MAX_PAGE_SIZE = 100
+
+
+def _require_ordering(queryset: QuerySet) -> None:
+    # An unordered queryset pages unpredictably: rows repeat or vanish between pages.
+    if isinstance(queryset, QuerySet) and not queryset.ordered:
+        raise ValueError(f"Refusing to paginate an unordered queryset of {queryset.model}.")
+
+
+class StrictPageSizeMixin:
+    """`?page_size=` must be a whole number from 1 to 100: anything else is a 400."""
+
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    page_size_query_description = f"Results per page, 1 to {MAX_PAGE_SIZE} (default 20)."
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]},
+                code="invalid",
+            )
+        return int(raw)
+
+
+class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination):
+    """`?page=` and `?page_size=`; every queryset must have an explicit ordering."""
+
+    page_size = 20
+
+    def paginate_queryset(self, queryset, request, view=None):
+        _require_ordering(queryset)
+        return super().paginate_queryset(queryset, request, view)
+
+
+class CursorPagination(StrictPageSizeMixin, pagination.CursorPagination):
+    """Opaque cursors, stable under inserts: for members' records, newest first."""
+
+    page_size = 20
+    ordering = ("-created_at", "-id")

@@ -1,0 +1,43 @@
+"""OpenAPI pieces shared by every app: the error responses drf-standardized-errors
+does not describe itself (503 on a database outage, 412 on a stale `If-Match`)."""
+
+from __future__ import annotations
+
+from django.db import models
+from drf_standardized_errors.openapi import AutoSchema as StandardizedAutoSchema
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
+from rest_framework import serializers
+
+
+class ErrorCode412Enum(models.TextChoices):
+    PRECONDITION_FAILED = "precondition_failed"
+
+
+class ErrorCode503Enum(models.TextChoices):
+    SERVICE_UNAVAILABLE = "service_unavailable"
+
+
+class Error412Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode412Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse412Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error412Serializer(many=True)
+
+
+class Error503Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode503Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse503Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
+    errors = Error503Serializer(many=True)
+
+
+class AutoSchema(StandardizedAutoSchema):
+    """Operation ids read as `<tag>_<verb>` (`guides_list`, `journal_entries_update`)."""
