@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Members: sign-up, tokens, profile, and the personal-data registry."""
+
+    name = "accounts"
+    verbose_name = "Accounts"

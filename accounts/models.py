@@ -1,0 +1,64 @@
+"""The member account. Email is the login; one account per email, whatever its case."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone as dj_timezone
+
+from core.validators import validate_timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    @staticmethod
+    def normalize_email_address(email: str) -> str:
+        return email.strip().lower()
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(email__iexact=username.strip())
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        user = self.model(email=self.normalize_email_address(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member. `is_staff` makes an editor; what an editor may change comes from
+    model permissions. `timezone` decides what "today" means for the member's journal."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="Editors: may sign in to the admin and preview drafts."
+    )
+    date_joined = models.DateTimeField(default=dj_timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = UserManager.normalize_email_address(self.email)

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from rest_framework import serializers
+
+from accounts.models import User, UserManager
+from core.validators import validate_timezone
+
+
+class UserSerializer(serializers.ModelSerializer):
+    timezone = serializers.CharField(
+        max_length=64, required=False, help_text="IANA time zone, e.g. Europe/Paris."
+    )
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "display_name", "timezone", "date_joined", "is_staff"]
+        read_only_fields = ["id", "email", "date_joined", "is_staff"]
+
+    def validate_timezone(self, value: str) -> str:
+        _run_django_validator(validate_timezone, value)
+        return value
+
+
+def _run_django_validator(validator: Callable[[str], object], value: str) -> None:
+    """Re-raise a Django ValidationError as DRF's, so it reaches the client as a 400."""
+    try:
+        validator(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(list(exc.messages), code="invalid") from exc
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+    display_name = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, default=""
+    )
+    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
+
+    def validate_email(self, value: str) -> str:
+        email = UserManager.normalize_email_address(value)
+        if User.objects.filter(email__iexact=email).exists():
+            raise serializers.ValidationError(
+                "An account with this email already exists.", code="unique"
+            )
+        return email
+
+    def validate_timezone(self, value: str) -> str:
+        _run_django_validator(validate_timezone, value)
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        candidate = User(email=attrs["email"], display_name=attrs.get("display_name", ""))
+        try:
+            password_validation.validate_password(attrs["password"], user=candidate)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": exc.messages}) from exc
+        return attrs
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        user = authenticate(
+            self.context.get("request"), username=attrs["email"], password=attrs["password"]
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                "Email or password is wrong.", code="invalid_credentials"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(allow_null=True)
+    user = UserSerializer()
+
+
+class PasswordCheckMixin(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, max_length=128, help_text="Your current password."
+    )
+
+    def validate_password(self, value: str) -> str:
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError("The password is wrong.", code="wrong_password")
+        return value
+
+
+class PasswordChangeSerializer(PasswordCheckMixin):
+    new_password = serializers.CharField(write_only=True, max_length=128)
+
+    def validate_new_password(self, value: str) -> str:
+        user = self.context["request"].user
+        _run_django_validator(lambda v: password_validation.validate_password(v, user=user), value)
+        return value
+
+
+class AccountDeleteSerializer(PasswordCheckMixin):
+    pass
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(write_only=True, max_length=128)
+
+    def validate(self, attrs: dict) -> dict:
+        user = None
+        try:
+            pk = int(force_str(urlsafe_base64_decode(attrs["uid"])))
+            user = User.objects.filter(pk=pk, is_active=True).first()
+        except (TypeError, ValueError, OverflowError):
+            user = None
+        if user is None or not default_token_generator.check_token(user, attrs["token"]):
+            raise serializers.ValidationError(
+                {"token": ["This reset link is invalid or has expired."]}, code="invalid"
+            )
+        try:
+            password_validation.validate_password(attrs["new_password"], user=user)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"new_password": exc.messages}) from exc
+        attrs["user"] = user
+        return attrs
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

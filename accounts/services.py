@@ -1,0 +1,64 @@
+"""Writes on accounts that touch more than one row."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from knox.models import AuthToken
+
+from accounts.models import User
+
+
+def issue_token(*, user: User) -> tuple[AuthToken, str]:
+    """A new device token; only its hash is stored, the plain token is returned once."""
+    return AuthToken.objects.create(user=user)
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, display_name: str = "", timezone: str = "UTC"):
+    user = User.objects.create_user(
+        email=email, password=password, display_name=display_name, timezone=timezone
+    )
+    instance, token = issue_token(user=user)
+    return user, instance, token
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, keep_token: AuthToken | None) -> None:
+    """Set the password and revoke every other token (and session)."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    tokens = AuthToken.objects.filter(user=user)
+    if keep_token is not None:
+        tokens = tokens.exclude(pk=keep_token.pk)
+    tokens.delete()
+
+
+def password_reset_request(*, email: str) -> None:
+    """Email a reset link if an active account has this email; silent otherwise."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.PASSWORD_RESET_URL.format(uid=uid, token=token)
+    send_mail(
+        subject="Reset your Breakthrough password",
+        message=(
+            "Someone asked to reset the password of this Breakthrough account.\n\n"
+            f"To choose a new one, open {link}\n"
+            f"or send uid={uid} and token={token} with your new password.\n\n"
+            "If it was not you, ignore this message: your password stays as it is."
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def password_reset_confirm(*, user: User, new_password: str) -> None:
+    password_change(user=user, new_password=new_password, keep_token=None)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("auth/register/", views.RegisterView.as_view(), name="auth-register"),
+    path("auth/login/", views.LoginView.as_view(), name="auth-login"),
+    path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", views.LogoutAllView.as_view(), name="auth-logout-all"),
+    path("auth/password-reset/", views.PasswordResetView.as_view(), name="auth-password-reset"),
+    path(
+        "auth/password-reset/confirm/",
+        views.PasswordResetConfirmView.as_view(),
+        name="auth-password-reset-confirm",
+    ),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("me/password/", views.PasswordChangeView.as_view(), name="me-password"),
+    path("me/export/", views.ExportView.as_view(), name="me-export"),
+]

@@ -1,0 +1,247 @@
+"""Authentication and the signed-in member's own account."""
+
+from __future__ import annotations
+
+from django.contrib.auth import update_session_auth_hash
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from accounts import personal_data, services
+from accounts.serializers import (
+    AccountDeleteSerializer,
+    DetailSerializer,
+    LoginSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
+    RegisterSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
+from core.schema import AutoSchema
+
+PRIVATE_NO_STORE = "private, no-store"
+
+
+def _token_response(user, instance: AuthToken, token: str, *, status_code: int) -> Response:
+    payload = {"token": token, "expiry": instance.expiry, "user": UserSerializer(user).data}
+    return Response(payload, status=status_code, headers={"Cache-Control": PRIVATE_NO_STORE})
+
+
+class ScopedAuthView(APIView):
+    """Anonymous endpoints with a strict per-IP rate of their own (`throttle_scope`)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle, AnonRateThrottle]
+
+
+@extend_schema(tags=["auth"])
+class RegisterView(ScopedAuthView):
+    throttle_scope = "register"
+
+    @extend_schema(
+        operation_id="auth_register",
+        request=RegisterSerializer,
+        responses={201: TokenSerializer},
+        summary="Create an account and get a token",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user, instance, token = services.user_register(**serializer.validated_data)
+        return _token_response(user, instance, token, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["auth"])
+class LoginView(ScopedAuthView):
+    throttle_scope = "login"
+
+    @extend_schema(
+        operation_id="auth_login",
+        request=LoginSerializer,
+        responses={200: TokenSerializer},
+        summary="Exchange email and password for a new device token",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = LoginSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        instance, token = services.issue_token(user=user)
+        return _token_response(user, instance, token, status_code=status.HTTP_200_OK)
+
+
+@extend_schema(tags=["auth"])
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(
+        operation_id="auth_logout",
+        request=None,
+        responses={204: OpenApiResponse(description="This token no longer works.")},
+        summary="Revoke the token used for this request",
+    )
+    def post(self, request: Request) -> Response:
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["auth"])
+class LogoutAllView(APIView):
+    permission_classes = [IsAuthenticated]
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(
+        operation_id="auth_logout_all",
+        request=None,
+        responses={204: OpenApiResponse(description="No token of this member works any more.")},
+        summary="Revoke every token of the member (all devices)",
+    )
+    def post(self, request: Request) -> Response:
+        AuthToken.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["auth"])
+class PasswordResetView(ScopedAuthView):
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        operation_id="auth_password_reset",
+        request=PasswordResetSerializer,
+        responses={202: DetailSerializer},
+        summary="Email a password-reset link",
+        description="The answer is the same whether or not the email has an account.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(email=serializer.validated_data["email"])
+        return Response(
+            {"detail": "If an account uses this email, a reset link is on its way."},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+@extend_schema(tags=["auth"])
+class PasswordResetConfirmView(ScopedAuthView):
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        operation_id="auth_password_reset_confirm",
+        request=PasswordResetConfirmSerializer,
+        responses={200: DetailSerializer},
+        summary="Set a new password with the emailed uid and token",
+        description="Every token of the account stops working.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_confirm(
+            user=serializer.validated_data["user"],
+            new_password=serializer.validated_data["new_password"],
+        )
+        return Response({"detail": "Your password has been changed. Sign in again."})
+
+
+@extend_schema(tags=["me"])
+class MeView(generics.RetrieveUpdateAPIView):
+    """The signed-in member's profile."""
+
+    serializer_class = UserSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_object(self):
+        return self.request.user
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = PRIVATE_NO_STORE
+        return response
+
+    @extend_schema(operation_id="me_retrieve", summary="Your profile")
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(operation_id="me_update", summary="Change your name or time zone")
+    def patch(self, request: Request, *args, **kwargs) -> Response:
+        return super().patch(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="me_delete",
+        request=AccountDeleteSerializer,
+        responses={204: OpenApiResponse(description="The account and all its data are gone.")},
+        summary="Delete your account and everything in it",
+        description="Needs your password. Every token stops working at once.",
+    )
+    def delete(self, request: Request, *args, **kwargs) -> Response:
+        serializer = AccountDeleteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        personal_data.delete_account(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["me"])
+class PasswordChangeView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [UserRateThrottle]
+
+    @extend_schema(
+        operation_id="me_password_change",
+        request=PasswordChangeSerializer,
+        responses={200: DetailSerializer},
+        summary="Change your password",
+        description="Every other token of the account stops working; this one keeps working.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordChangeSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        keep = request.auth if isinstance(request.auth, AuthToken) else None
+        services.password_change(
+            user=request.user,
+            new_password=serializer.validated_data["new_password"],
+            keep_token=keep,
+        )
+        if keep is None:
+            update_session_auth_hash(request._request, request.user)
+        return Response({"detail": "Your password has been changed."})
+
+
+class ExportSchema(AutoSchema):
+    """The export's shape depends on which apps registered a section, so it is built
+    when the schema is generated, after every app is ready."""
+
+    def get_response_serializers(self) -> serializers.Serializer:
+        fields = {"account": UserSerializer()}
+        fields.update({s.key: s.schema() for s in personal_data.registered_sections()})
+        return inline_serializer("AccountExport", fields=fields)
+
+
+@extend_schema(tags=["me"])
+class ExportView(APIView):
+    permission_classes = [IsAuthenticated]
+    schema = ExportSchema()
+
+    @extend_schema(
+        operation_id="me_export",
+        summary="Download everything stored about you, as JSON",
+    )
+    def get(self, request: Request) -> Response:
+        payload = {"account": UserSerializer(request.user).data}
+        payload.update(personal_data.export_personal_data(request.user))
+        return Response(
+            payload,
+            headers={
+                "Cache-Control": PRIVATE_NO_STORE,
+                "Content-Disposition": 'attachment; filename="breakthrough-export.json"',
+            },
+        )

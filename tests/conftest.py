@@ -1,0 +1,62 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttle counters and cached public responses must not leak between tests.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(email="owner@example.com")
+
+
+@pytest.fixture
+def other_member(db):
+    return UserFactory(email="other@example.com")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(email="editor@example.com", is_staff=True)
+
+
+def client_for(user) -> APIClient:
+    """An API client authenticated with a real token of `user`."""
+    from accounts.services import issue_token
+
+    _, token = issue_token(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.fixture
+def member_client(member) -> APIClient:
+    return client_for(member)
+
+
+@pytest.fixture
+def other_client(other_member) -> APIClient:
+    return client_for(other_member)
+
+
+@pytest.fixture
+def editor_client(editor) -> APIClient:
+    return client_for(editor)
