@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    """Live-stream series and events, calendars and reminders."""
+
+    name = "events"
+    verbose_name = "Events"

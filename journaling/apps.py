@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class JournalingConfig(AppConfig):
+    """A member's private journal, commitments, sync feed and insights."""
+
+    name = "journaling"
+    verbose_name = "Journaling"

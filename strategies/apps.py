@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class StrategiesConfig(AppConfig):
+    """Editorial content: guides, strategies, exercises, prompts, tags and people."""
+
+    name = "strategies"
+    verbose_name = "Strategies"
+
+    def ready(self) -> None:
+        from strategies import signals  # noqa: F401

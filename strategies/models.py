@@ -1,0 +1,328 @@
+"""Editorial content: guides, their strategies, exercises and journal prompts.
+
+Editors write Markdown; `save()` renders it once to sanitised HTML so that reads never
+render. Each searchable model keeps a stored, weighted `search_vector` (a generated
+column: PostgreSQL maintains it) with a GIN index.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.markdown import render_markdown
+from core.models import TimeStampedModel
+
+SEARCH_CONFIG = "english"
+
+
+def weighted_vector(*weighted_fields: tuple[str, str]) -> SearchVector:
+    """`weighted_vector(("title", "A"), ("body", "B"))`: titles rank above bodies."""
+    vectors = [
+        SearchVector(field, weight=weight, config=SEARCH_CONFIG)
+        for field, weight in weighted_fields
+    ]
+    combined = vectors[0]
+    for vector in vectors[1:]:
+        combined += vector
+    return combined
+
+
+class MarkdownRenderingModel(models.Model):
+    """Renders each `<name>_markdown` field into its `<name>_html` twin on save."""
+
+    markdown_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        for name in self.markdown_fields:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, f"{name}_markdown")))
+        if update_fields := kwargs.get("update_fields"):
+            rendered = {
+                f"{n}_html" for n in self.markdown_fields if f"{n}_markdown" in update_fields
+            }
+            kwargs["update_fields"] = {*update_fields, *rendered}
+        super().save(*args, **kwargs)
+
+
+class Tag(models.Model):
+    """A topic label shared by guides and strategies."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(TimeStampedModel):
+    """An author of guides and, in the events app, a host of events."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True, help_text="A short biography, plain text.")
+    photo = models.ImageField(upload_to="people/", blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublishedQuerySet(models.QuerySet):
+    """`published()` keeps what the public may see: rows whose guide is published and
+    due. `guide_path` is the lookup from the model to its guide ("" for guides)."""
+
+    guide_path = ""
+
+    def published(self, now=None) -> PublishedQuerySet:
+        prefix = f"{self.guide_path}__" if self.guide_path else ""
+        return self.filter(
+            **{
+                f"{prefix}status": "published",
+                f"{prefix}published_at__lte": now or timezone.now(),
+            }
+        )
+
+
+class GuideQuerySet(PublishedQuerySet):
+    guide_path = ""
+
+
+class Guide(MarkdownRenderingModel, TimeStampedModel):
+    """An article offering a few named strategies, with a disclaimer and related guides."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    markdown_fields = ("body", "disclaimer")
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, max_length=1000)
+    body_markdown = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    disclaimer_markdown = models.TextField(
+        blank=True,
+        default=(
+            "This guide offers self-help ideas, not medical or psychological treatment. "
+            "If you are in crisis or thinking of harming yourself, contact your local "
+            "emergency number or a crisis line now."
+        ),
+    )
+    disclaimer_html = models.TextField(blank=True, editable=False)
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="guides"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="guides")
+    cover_image = models.ImageField(upload_to="guides/", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the guide goes public; may be in the future."
+    )
+    related_guides = models.ManyToManyField(
+        "self",
+        through="GuideRelation",
+        through_fields=("from_guide", "to_guide"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+    )
+    search_vector = models.GeneratedField(
+        expression=weighted_vector(("title", "A"), ("summary", "B"), ("body_markdown", "C")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="strategies_guide_search_gin"),
+            models.Index(fields=["status", "published_at"], name="strategies_guide_pub_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="strategies_guide_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class GuideRelation(models.Model):
+    """One entry of a guide's hand-ordered "go deeper" list."""
+
+    from_guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="relations")
+    to_guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_guide", "to_guide"], name="strategies_guiderelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_guide=models.F("to_guide")),
+                name="strategies_guiderelation_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_guide} → {self.to_guide}"
+
+
+class StrategyQuerySet(PublishedQuerySet):
+    guide_path = "guide"
+
+
+class Strategy(MarkdownRenderingModel, TimeStampedModel):
+    """A named way of getting unstuck ("Take Action"), in a guide, in editor order."""
+
+    markdown_fields = ("body",)
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="strategies")
+    position = models.PositiveIntegerField(default=0, db_index=True)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, max_length=1000)
+    body_markdown = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    smallest_step = models.CharField(
+        max_length=280, blank=True, help_text='One line: the smallest next step ("Take Action").'
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="strategies")
+    search_vector = models.GeneratedField(
+        expression=weighted_vector(
+            ("title", "A"), ("summary", "B"), ("smallest_step", "B"), ("body_markdown", "C")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "strategies"
+        indexes = [GinIndex(fields=["search_vector"], name="strategies_strategy_search_gin")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StrategyChildQuerySet(PublishedQuerySet):
+    guide_path = "strategy__guide"
+
+
+class Exercise(MarkdownRenderingModel, TimeStampedModel):
+    """A small concrete step of a strategy (the "Soul Gym")."""
+
+    markdown_fields = ("instructions",)
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="exercises")
+    position = models.PositiveIntegerField(default=0, db_index=True)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    instructions_markdown = models.TextField(blank=True)
+    instructions_html = models.TextField(blank=True, editable=False)
+    duration_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Roughly how long it takes."
+    )
+    search_vector = models.GeneratedField(
+        expression=weighted_vector(("title", "A"), ("instructions_markdown", "B")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = StrategyChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [GinIndex(fields=["search_vector"], name="strategies_exercise_search_gin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__range=(1, 600)),
+                name="strategies_exercise_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Prompt(TimeStampedModel):
+    """A journaling question belonging to a strategy."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="prompts")
+    position = models.PositiveIntegerField(default=0, db_index=True)
+    text = models.CharField(max_length=500)
+
+    objects = StrategyChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SavedItem(models.Model):
+    """A guide or a strategy a member keeps for later: exactly one of the two."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_items"
+    )
+    guide = models.ForeignKey(Guide, null=True, blank=True, on_delete=models.CASCADE)
+    strategy = models.ForeignKey(Strategy, null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(guide__isnull=False) & Q(strategy__isnull=True))
+                | (Q(guide__isnull=True) & Q(strategy__isnull=False)),
+                name="strategies_saveditem_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "guide"],
+                condition=Q(guide__isnull=False),
+                name="strategies_saveditem_unique_guide",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "strategy"],
+                condition=Q(strategy__isnull=False),
+                name="strategies_saveditem_unique_strategy",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} saved {self.guide or self.strategy}"

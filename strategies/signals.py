@@ -1,0 +1,22 @@
+"""Keeps the public response cache honest: any change to content renews the version,
+and so does the moment a scheduled guide becomes due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.http_cache import register_schedule_source, track_content_models
+from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
+
+
+def next_guide_publication(now: datetime) -> datetime | None:
+    return (
+        Guide.objects.filter(status=Guide.Status.PUBLISHED, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+track_content_models([Guide, GuideRelation, Strategy, Exercise, Prompt, Tag, Person])
+register_schedule_source(next_guide_publication)
