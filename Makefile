@@ -27,7 +27,6 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py createcachetable
 
 sample: migrate
 	$(BIN)/python manage.py load_sample_content

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its early answers still pass through the security headers above.
+    "core.middleware.RequestLimitsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,7 +154,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "breakthrough_cache",
+            "LOCATION": "breakthrough_cache",  # created by core migration 0001
         }
     }
 
@@ -210,6 +212,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 MAX_QUERY_STRING_LENGTH = env.int("MAX_QUERY_STRING_LENGTH", default=2048)
+
+# `/bench/ceiling`, the bare JSON view the benchmarks compare every endpoint with.
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
