@@ -13,8 +13,15 @@ from knox.models import AuthToken
 from accounts.models import User
 
 
+@transaction.atomic
 def issue_token(*, user: User) -> tuple[AuthToken, str]:
-    """A new device token; only its hash is stored, the plain token is returned once."""
+    """A new device token; only its hash is stored, the plain token is returned once.
+
+    At most `TOKEN_LIMIT_PER_USER` live tokens: signing in on one device too many logs
+    the least recently created one out, rather than refusing the new sign-in."""
+    limit = settings.REST_KNOX["TOKEN_LIMIT_PER_USER"]
+    stale = AuthToken.objects.filter(user=user).order_by("-created").values("pk")[limit - 1 :]
+    AuthToken.objects.filter(pk__in=stale).delete()
     return AuthToken.objects.create(user=user)
 
 

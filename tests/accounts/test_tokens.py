@@ -90,3 +90,14 @@ def test_anonymous_gets_401_on_every_personal_endpoint(api_client, method, path)
 
     assert response.status_code == 401
     assert response.json()["errors"][0]["code"] == "not_authenticated"
+
+
+def test_one_device_too_many_logs_out_the_oldest(member, settings):
+    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 2}
+    oldest, middle = client_for(member), client_for(member)
+
+    newest = client_for(member)
+
+    assert oldest.get("/api/v1/me/").status_code == 401
+    assert middle.get("/api/v1/me/").status_code == 200
+    assert newest.get("/api/v1/me/").status_code == 200
