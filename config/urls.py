@@ -32,6 +32,9 @@ urlpatterns = [
     re_path(r"^api/(?:.*/)?$", errors.not_found),
 ]
 
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.insert(0, path("bench/ceiling", views.bench_ceiling, name="bench-ceiling"))
+
 handler400 = "core.errors.bad_request"
 handler403 = "core.errors.permission_denied"
 handler404 = "core.errors.not_found"

@@ -1,0 +1,55 @@
+"""Request limits enforced before any view runs, answered in the JSON error format.
+
+Django caps form bodies (`DATA_UPLOAD_MAX_MEMORY_SIZE`) but DRF's JSON parser reads the
+raw stream, which that cap never sees; and nothing caps the query string, which every
+filter backend parses. Both are cheap to refuse up front, from the request line and
+headers alone, before a byte of the body is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from core.errors import json_error
+
+# The admin uploads images as multipart forms; Django applies its own limits there.
+BODY_LIMIT_PATH_PREFIX = "/api/"
+
+
+class RequestLimitsMiddleware:
+    """414 for a query string over `MAX_QUERY_STRING_LENGTH`; 413 for an API request whose
+    declared body is over `DATA_UPLOAD_MAX_MEMORY_SIZE`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        max_query = settings.MAX_QUERY_STRING_LENGTH
+        if max_query is not None and len(request.META.get("QUERY_STRING", "")) > max_query:
+            return json_error(
+                "query_string_too_long",
+                f"The query string is longer than {max_query} characters.",
+                status_code=414,
+            )
+        max_body = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if (
+            max_body is not None
+            and request.path.startswith(BODY_LIMIT_PATH_PREFIX)
+            and _declared_length(request) > max_body
+        ):
+            return json_error(
+                "request_too_large",
+                f"The request body is larger than {max_body} bytes.",
+                status_code=413,
+            )
+        return self.get_response(request)
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
