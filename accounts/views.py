@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import update_session_auth_hash
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import generics, serializers, status
@@ -44,6 +45,7 @@ class ScopedAuthView(APIView):
 
 
 @extend_schema(tags=["auth"])
+@extend_validation_errors(["unique"], field_name="email", methods=["post"])
 class RegisterView(ScopedAuthView):
     throttle_scope = "register"
 
@@ -61,6 +63,7 @@ class RegisterView(ScopedAuthView):
 
 
 @extend_schema(tags=["auth"])
+@extend_validation_errors(["invalid_credentials"], field_name="non_field_errors", methods=["post"])
 class LoginView(ScopedAuthView):
     throttle_scope = "login"
 
@@ -153,6 +156,7 @@ class PasswordResetConfirmView(ScopedAuthView):
 
 
 @extend_schema(tags=["me"])
+@extend_validation_errors(["wrong_password"], field_name="password", methods=["delete"])
 class MeView(generics.RetrieveUpdateAPIView):
     """The signed-in member's profile."""
 
@@ -191,6 +195,7 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 @extend_schema(tags=["me"])
+@extend_validation_errors(["wrong_password"], field_name="password", methods=["post"])
 class PasswordChangeView(APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [UserRateThrottle]

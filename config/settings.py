@@ -292,6 +292,9 @@ REST_FRAMEWORK = {
 }
 if not DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["drf_orjson_renderer.renderers.ORJSONRenderer"]
+    # Clients send JSON. Form parsing serves only the browsable API's HTML forms, and its
+    # rules differ from JSON's (a blank optional field counts as absent).
+    REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["drf_orjson_renderer.parsers.ORJSONParser"]
 
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "core.errors.ExceptionHandler",
@@ -329,6 +332,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The schema documents JSON bodies only, whatever DEBUG adds for the browsable API.
+    "PARSER_WHITELIST": ["drf_orjson_renderer.parsers.ORJSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "ValidationErrorEnum": f"{_ERROR_ENUMS}.ValidationErrorEnum.choices",
         "ClientErrorEnum": f"{_ERROR_ENUMS}.ClientErrorEnum.choices",
