@@ -348,12 +348,21 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": f"{_ERROR_ENUMS}.ErrorCode500Enum.choices",
         "ErrorCode412Enum": "core.schema.ErrorCode412Enum.choices",
         "ErrorCode503Enum": "core.schema.ErrorCode503Enum.choices",
+        "SavedItemTypeEnum": "strategies.api.serializers.SavedItemType.choices",
     },
     # Replaces drf-spectacular's own enum hook (it also names the error enums).
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
     "TAGS": [
         {"name": "auth", "description": "Register, log in and out, reset a password."},
         {"name": "me", "description": "The signed-in member: profile, export, deletion."},
+        {"name": "guides", "description": "Articles offering named strategies (public)."},
+        {"name": "strategies", "description": "Strategies with exercises and prompts (public)."},
+        {"name": "exercises", "description": "Small concrete steps of a strategy (public)."},
+        {"name": "prompts", "description": "Journal questions of a strategy (public)."},
+        {"name": "tags", "description": "Topics in use by published content."},
+        {"name": "people", "description": "Authors of guides and hosts of events."},
+        {"name": "search", "description": "One ranked search over every public type."},
+        {"name": "help", "description": "Where to find real help: crisis lines, emergencies."},
     ],
 }
 

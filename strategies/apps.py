@@ -8,4 +8,9 @@ class StrategiesConfig(AppConfig):
     verbose_name = "Strategies"
 
     def ready(self) -> None:
-        from strategies import signals  # noqa: F401
+        from accounts import personal_data
+        from strategies import search, signals  # noqa: F401
+        from strategies.personal_data import SECTION
+
+        personal_data.register(SECTION)
+        search.register_sources()

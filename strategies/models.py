@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -160,11 +161,17 @@ class Guide(MarkdownRenderingModel, TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="strategies_guide_published_has_date",
+                violation_error_message="A published guide needs a publication date and time.",
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # An editor who publishes without picking a date means "now".
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def is_public(self) -> bool:
@@ -186,16 +193,24 @@ class GuideRelation(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["from_guide", "to_guide"], name="strategies_guiderelation_unique"
+                fields=["from_guide", "to_guide"],
+                name="strategies_guiderelation_unique",
+                violation_error_message="This guide is already in the related list.",
             ),
             models.CheckConstraint(
                 condition=~Q(from_guide=models.F("to_guide")),
                 name="strategies_guiderelation_not_self",
+                violation_error_message="A guide cannot be related to itself.",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.from_guide} → {self.to_guide}"
+
+    def clean(self) -> None:
+        # Inline forms leave `from_guide` out of constraint validation, so say it here.
+        if self.from_guide_id and self.from_guide_id == self.to_guide_id:
+            raise ValidationError({"to_guide": "A guide cannot be related to itself."})
 
 
 class StrategyQuerySet(PublishedQuerySet):
@@ -270,6 +285,7 @@ class Exercise(MarkdownRenderingModel, TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__range=(1, 600)),
                 name="strategies_exercise_duration_range",
+                violation_error_message="The duration must be between 1 and 600 minutes.",
             ),
         ]
 
@@ -311,6 +327,7 @@ class SavedItem(models.Model):
                 condition=(Q(guide__isnull=False) & Q(strategy__isnull=True))
                 | (Q(guide__isnull=True) & Q(strategy__isnull=False)),
                 name="strategies_saveditem_exactly_one_target",
+                violation_error_message="Save either a guide or a strategy, not both.",
             ),
             models.UniqueConstraint(
                 fields=["owner", "guide"],

@@ -1,0 +1,338 @@
+"""The editors' admin: guides with their strategies and related guides inline, ordered
+by drag and drop; exercises and prompts inline on a strategy.
+
+Changelists run a fixed number of queries whatever the page size: the columns read
+only what `get_queryset()` joins or annotates.
+"""
+
+from __future__ import annotations
+
+from adminsortable2.admin import (
+    CustomInlineFormSet,
+    SortableAdminBase,
+    SortableStackedInline,
+    SortableTabularInline,
+)
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from strategies import services
+from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
+
+NO_VALUE = "—"
+
+
+class FriendlySlugForm(forms.ModelForm):
+    """Says which slug clashes and what to do, instead of "already exists"."""
+
+    slug_noun = "item"
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        others = type(self.instance).objects.filter(slug=slug).exclude(pk=self.instance.pk)
+        if clash := others.first():
+            raise ValidationError(
+                f"Another {self.slug_noun} (“{clash}”) already uses the address “{slug}”. "
+                "Change the slug: add a word, or a number at the end.",
+                code="unique",
+            )
+        return slug
+
+
+class GuideForm(FriendlySlugForm):
+    slug_noun = "guide"
+
+    class Meta:
+        model = Guide
+        fields = ["slug"]  # the admin adds the rest from its fieldsets
+
+
+class StrategyForm(FriendlySlugForm):
+    slug_noun = "strategy"
+
+    class Meta:
+        model = Strategy
+        fields = ["slug"]  # the admin adds the rest from its fieldsets
+
+
+class ExerciseForm(FriendlySlugForm):
+    slug_noun = "exercise"
+
+    class Meta:
+        model = Exercise
+        fields = ["slug"]  # the admin adds the rest from its fieldsets
+
+
+def _preview_link(view_name: str, slug: str | None) -> str:
+    if not slug:
+        return NO_VALUE
+    url = reverse(view_name, kwargs={"slug": slug}) + "?preview=true"
+    return format_html('<a href="{}" target="_blank" rel="noopener">Preview</a>', url)
+
+
+# --- Inlines ---------------------------------------------------------------------------------
+
+
+class StrategyInlineFormSet(CustomInlineFormSet):
+    """A published guide must keep at least one strategy."""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.status != Guide.Status.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if not (self.can_delete and self._should_delete_form(form))
+            and (form.instance.pk or form.has_changed())
+        ]
+        if not kept:
+            raise ValidationError(
+                "A published guide needs at least one strategy. Add a strategy below, or "
+                "set the status to Draft and publish once the strategies are written.",
+                code="no_strategy",
+            )
+
+
+class StrategyInline(SortableStackedInline):
+    model = Strategy
+    form = StrategyForm
+    formset = StrategyInlineFormSet
+    extra = 0
+    fields = ["title", "slug", "summary", "smallest_step", "body_markdown", "tags"]
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["tags"]
+    show_change_link = True
+
+
+class GuideRelationInline(SortableTabularInline):
+    model = GuideRelation
+    fk_name = "from_guide"
+    extra = 0
+    fields = ["to_guide"]
+    autocomplete_fields = ["to_guide"]
+    verbose_name = "related guide"
+    verbose_name_plural = 'Related guides ("go deeper into this subject"), in display order'
+
+
+class ExerciseInline(SortableStackedInline):
+    model = Exercise
+    form = ExerciseForm
+    extra = 0
+    fields = ["title", "slug", "duration_minutes", "instructions_markdown"]
+    prepopulated_fields = {"slug": ("title",)}
+    show_change_link = True
+
+
+class PromptInline(SortableTabularInline):
+    model = Prompt
+    extra = 0
+    fields = ["text"]
+
+
+# --- Guides --------------------------------------------------------------------------------
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    title = "visibility"
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Live"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "live":
+            return queryset.published(now)
+        if self.value() == "scheduled":
+            return queryset.filter(status=Guide.Status.PUBLISHED, published_at__gt=now)
+        if self.value() == "draft":
+            return queryset.filter(status=Guide.Status.DRAFT)
+        return queryset
+
+
+@admin.register(Guide)
+class GuideAdmin(SortableAdminBase, admin.ModelAdmin):
+    form = GuideForm
+    inlines = [StrategyInline, GuideRelationInline]
+    list_display = [
+        "title",
+        "visibility",
+        "published_at",
+        "author",
+        "strategy_count",
+        "updated_at",
+        "preview",
+    ]
+    list_select_related = ["author"]
+    list_filter = [
+        VisibilityFilter,
+        "status",
+        ("tags", admin.RelatedOnlyFieldListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "slug", "summary"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["author", "tags"]
+    readonly_fields = ["preview", "created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "author", "tags", "summary", "cover_image"]}),
+        ("Text (Markdown)", {"fields": ["body_markdown", "disclaimer_markdown"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at", "preview", "created_at", "updated_at"],
+                "description": (
+                    "The public sees a guide once its status is Published and its publication "
+                    "time has come; a time in the future schedules it. Publishing without a "
+                    "time means now. Preview shows any guide as the API will serve it."
+                ),
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(n_strategies=Count("strategies"))
+
+    @admin.display(description="strategies", ordering="n_strategies")
+    def strategy_count(self, guide: Guide) -> int:
+        return guide.n_strategies
+
+    @admin.display(description="visibility")
+    def visibility(self, guide: Guide) -> str:
+        if guide.status == Guide.Status.DRAFT:
+            return "Draft"
+        return "Live" if guide.is_public else "Scheduled"
+
+    @admin.display(description="API preview")
+    def preview(self, guide: Guide) -> str:
+        return _preview_link("guide-detail", guide.slug if guide.pk else None)
+
+    @admin.action(description="Publish selected guides", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        outcome = services.guides_publish(guides=queryset)
+        if outcome.published:
+            self.message_user(request, f"Published {_titles(outcome.published)}.")
+        if outcome.scheduled:
+            when = ", ".join(
+                f"“{guide}” on {timezone.localtime(guide.published_at):%Y-%m-%d %H:%M %Z}"
+                for guide in outcome.scheduled
+            )
+            self.message_user(request, f"Scheduled: {when}.")
+        if outcome.refused:
+            self.message_user(
+                request,
+                f"Not published, each needs a strategy first: {_titles(outcome.refused)}.",
+                level=messages.WARNING,
+            )
+
+    @admin.action(description="Unpublish selected guides (back to draft)", permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = services.guides_unpublish(guides=queryset)
+        self.message_user(request, f"Moved {count} guide(s) back to draft.")
+
+
+def _titles(guides: list[Guide]) -> str:
+    return ", ".join(f"“{guide}”" for guide in guides)
+
+
+# --- Strategies, exercises, prompts ---------------------------------------------------------
+
+
+@admin.register(Strategy)
+class StrategyAdmin(SortableAdminBase, admin.ModelAdmin):
+    form = StrategyForm
+    inlines = [ExerciseInline, PromptInline]
+    list_display = ["title", "guide", "position", "exercise_count", "prompt_count", "preview"]
+    list_select_related = ["guide"]
+    list_filter = [("guide__status"), ("tags", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "slug", "summary", "guide__title"]
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["guide", "tags"]
+    readonly_fields = ["preview", "created_at", "updated_at"]
+    fields = [
+        "guide",
+        "position",
+        "title",
+        "slug",
+        "summary",
+        "smallest_step",
+        "body_markdown",
+        "tags",
+        "preview",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_exercises=Count("exercises", distinct=True),
+                n_prompts=Count("prompts", distinct=True),
+            )
+        )
+
+    @admin.display(description="exercises", ordering="n_exercises")
+    def exercise_count(self, strategy: Strategy) -> int:
+        return strategy.n_exercises
+
+    @admin.display(description="prompts", ordering="n_prompts")
+    def prompt_count(self, strategy: Strategy) -> int:
+        return strategy.n_prompts
+
+    @admin.display(description="API preview")
+    def preview(self, strategy: Strategy) -> str:
+        return _preview_link("strategy-detail", strategy.slug if strategy.pk else None)
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    form = ExerciseForm
+    list_display = ["title", "strategy", "position", "duration_minutes", "updated_at"]
+    list_select_related = ["strategy"]
+    list_filter = ["strategy__guide__status"]
+    search_fields = ["title", "slug", "instructions_markdown", "strategy__title"]
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["strategy"]
+
+
+@admin.register(Prompt)
+class PromptAdmin(admin.ModelAdmin):
+    list_display = ["short_text", "strategy", "position", "updated_at"]
+    list_select_related = ["strategy"]
+    list_filter = ["strategy__guide__status"]
+    search_fields = ["text", "strategy__title"]
+    autocomplete_fields = ["strategy"]
+
+    @admin.display(description="text", ordering="text")
+    def short_text(self, prompt: Prompt) -> str:
+        return Truncator(prompt.text).chars(80)
+
+
+# --- Tags and people ------------------------------------------------------------------------
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "updated_at"]
+    search_fields = ["name", "slug", "bio"]
+    prepopulated_fields = {"slug": ("name",)}

@@ -1,0 +1,367 @@
+"""Serializers of the strategies API.
+
+`*RefSerializer`s are the small nested shapes (a link to another object); list
+endpoints use `<Model>Serializer` and details `<Model>DetailSerializer`. Every
+serializer reads only what the selectors in `strategies.selectors` already loaded.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from strategies.extensions import extra_serializer_fields
+from strategies.models import Exercise, Guide, Person, Prompt, SavedItem, Strategy, Tag
+
+
+
+class SavedItemType(models.TextChoices):
+    GUIDE = "guide"
+    STRATEGY = "strategy"
+
+
+class TagRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+        read_only_fields = fields
+
+
+class TagSerializer(serializers.ModelSerializer):
+    guide_count = serializers.IntegerField(
+        read_only=True, help_text="Published guides carrying this tag."
+    )
+    strategy_count = serializers.IntegerField(
+        read_only=True, help_text="Strategies of published guides carrying this tag."
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "guide_count", "strategy_count"]
+        read_only_fields = fields
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="person-detail", lookup_field="slug")
+    photo = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
+
+    class Meta:
+        model = Person
+        fields = ["name", "slug", "url", "photo"]
+        read_only_fields = fields
+
+
+class GuideRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="guide-detail", lookup_field="slug")
+
+    class Meta:
+        model = Guide
+        fields = ["id", "title", "slug", "url", "summary", "published_at"]
+        read_only_fields = fields
+
+
+class StrategyRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
+
+    class Meta:
+        model = Strategy
+        fields = ["id", "title", "slug", "url"]
+        read_only_fields = fields
+
+
+class PersonDetailSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="person-detail", lookup_field="slug")
+    photo = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
+    guides = GuideRefSerializer(
+        many=True,
+        read_only=True,
+        source="visible_guides",
+        help_text="Published guides, newest first.",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["name", "slug", "url", "bio", "photo", "guides"]
+        read_only_fields = fields
+
+
+class GuideSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="guide-detail", lookup_field="slug")
+    author = PersonRefSerializer(read_only=True, allow_null=True)
+    tags = TagRefSerializer(many=True, read_only=True)
+    cover_image = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
+    strategy_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Guide
+        fields = [
+            "id",
+            "url",
+            "title",
+            "slug",
+            "summary",
+            "status",
+            "published_at",
+            "updated_at",
+            "cover_image",
+            "author",
+            "tags",
+            "strategy_count",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "status": {"help_text": "Always `published` outside an editor's preview."},
+        }
+
+
+class StrategyInGuideSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
+
+    class Meta:
+        model = Strategy
+        fields = ["id", "url", "title", "slug", "position", "summary", "smallest_step"]
+        read_only_fields = fields
+
+
+class GuideDetailSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="guide-detail", lookup_field="slug")
+    author = PersonRefSerializer(read_only=True, allow_null=True)
+    tags = TagRefSerializer(many=True, read_only=True)
+    cover_image = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
+    strategies = StrategyInGuideSerializer(
+        many=True, read_only=True, help_text="In the order the editors chose."
+    )
+    related_guides = serializers.SerializerMethodField(
+        help_text='"Go deeper": published guides on the same subject, in editor order.'
+    )
+    help_url = serializers.SerializerMethodField(
+        help_text="Where to find real help (crisis lines): show it next to the disclaimer."
+    )
+
+    class Meta:
+        model = Guide
+        fields = [
+            "id",
+            "url",
+            "title",
+            "slug",
+            "summary",
+            "status",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "cover_image",
+            "author",
+            "tags",
+            "body_markdown",
+            "body_html",
+            "disclaimer_markdown",
+            "disclaimer_html",
+            "help_url",
+            "strategies",
+            "related_guides",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "status": {"help_text": "Always `published` outside an editor's preview."},
+            "body_html": {"help_text": "Sanitised HTML rendered from `body_markdown`."},
+            "disclaimer_html": {"help_text": "Sanitised HTML rendered from `disclaimer_markdown`."},
+        }
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields.update(extra_serializer_fields("guide"))
+        return fields
+
+    @extend_schema_field(GuideRefSerializer(many=True))
+    def get_related_guides(self, guide: Guide) -> list[dict]:
+        targets = [relation.to_guide for relation in guide.visible_relations]
+        return GuideRefSerializer(targets, many=True, context=self.context).data
+
+    def get_help_url(self, guide: Guide) -> str:
+        return reverse("help", request=self.context.get("request"))
+
+
+class StrategySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
+    guide = GuideRefSerializer(read_only=True)
+    tags = TagRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Strategy
+        fields = [
+            "id",
+            "url",
+            "title",
+            "slug",
+            "position",
+            "summary",
+            "smallest_step",
+            "guide",
+            "tags",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {"position": {"help_text": "Place in its guide, first is lowest."}}
+
+
+class ExerciseInStrategySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "url",
+            "title",
+            "slug",
+            "position",
+            "instructions_markdown",
+            "instructions_html",
+            "duration_minutes",
+        ]
+        read_only_fields = fields
+
+
+class PromptInStrategySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="prompt-detail")
+
+    class Meta:
+        model = Prompt
+        fields = ["id", "url", "position", "text"]
+        read_only_fields = fields
+
+
+class StrategyDetailSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
+    guide = GuideRefSerializer(read_only=True)
+    author = PersonRefSerializer(
+        source="guide.author", read_only=True, allow_null=True, help_text="Author of the guide."
+    )
+    tags = TagRefSerializer(many=True, read_only=True)
+    exercises = ExerciseInStrategySerializer(many=True, read_only=True)
+    prompts = PromptInStrategySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Strategy
+        fields = [
+            "id",
+            "url",
+            "title",
+            "slug",
+            "position",
+            "summary",
+            "smallest_step",
+            "body_markdown",
+            "body_html",
+            "guide",
+            "author",
+            "tags",
+            "exercises",
+            "prompts",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields.update(extra_serializer_fields("strategy"))
+        return fields
+
+
+class ExerciseSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
+    strategy = StrategyRefSerializer(read_only=True)
+    guide = GuideRefSerializer(source="strategy.guide", read_only=True)
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "url",
+            "title",
+            "slug",
+            "position",
+            "instructions_markdown",
+            "instructions_html",
+            "duration_minutes",
+            "strategy",
+            "guide",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PromptSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="prompt-detail")
+    strategy = StrategyRefSerializer(read_only=True)
+    guide = GuideRefSerializer(source="strategy.guide", read_only=True)
+
+    class Meta:
+        model = Prompt
+        fields = ["id", "url", "position", "text", "strategy", "guide", "updated_at"]
+        read_only_fields = fields
+
+
+# --- Saved items -------------------------------------------------------------------------
+
+
+class SavedItemSerializer(serializers.ModelSerializer):
+    type = serializers.SerializerMethodField(help_text="Which of `guide` or `strategy` is set.")
+    guide = GuideRefSerializer(read_only=True, allow_null=True)
+    strategy = StrategyRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = SavedItem
+        fields = ["id", "type", "guide", "strategy", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=SavedItemType.choices))
+    def get_type(self, item: SavedItem) -> str:
+        return SavedItemType.GUIDE if item.guide_id else SavedItemType.STRATEGY
+
+
+class SavedItemCreateSerializer(serializers.Serializer):
+    """Exactly one of `guide` or `strategy`, by slug; only published content."""
+
+    guide = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Guide.objects.none(),
+        required=False,
+        help_text="Slug of a published guide.",
+    )
+    strategy = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Strategy.objects.none(),
+        required=False,
+        help_text="Slug of a strategy of a published guide.",
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Querysets built per request, so "published and due" is judged now.
+        fields = super().get_fields()
+        fields["guide"].queryset = Guide.objects.published()
+        fields["strategy"].queryset = Strategy.objects.published()
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        if ("guide" in attrs) == ("strategy" in attrs):
+            raise serializers.ValidationError(
+                "Send exactly one of `guide` or `strategy`.", code="one_target"
+            )
+        return attrs
+
+
+class SavedItemExportSerializer(serializers.Serializer):
+    """One saved item in the account export."""
+
+    id = serializers.UUIDField()
+    type = serializers.ChoiceField(choices=SavedItemType.choices)
+    slug = serializers.CharField()
+    title = serializers.CharField(
+        allow_null=True, help_text="Null while the saved content is unpublished."
+    )
+    saved_at = serializers.DateTimeField()

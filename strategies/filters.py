@@ -1,0 +1,169 @@
+"""Query parameters of the public content lists: filters, `?q=` search and ordering.
+
+Filters on many-to-many links use `Exists` subqueries rather than joins, so a guide with
+two matching tags still appears once and no `DISTINCT` is needed.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django_filters import rest_framework as filters
+from rest_framework.filters import OrderingFilter
+
+from strategies.models import SEARCH_CONFIG, Exercise, Guide, Prompt, Strategy, Tag
+
+SEARCH_PARAM = "q"
+MAX_QUERY_LENGTH = 200
+TIE_BREAKERS = {"id", "pk"}
+
+
+def search_term(request) -> str:
+    return request.query_params.get(SEARCH_PARAM, "").strip()
+
+
+def search_query(text: str) -> SearchQuery:
+    """What a person types into a search box: words, "quoted phrases", -exclusions, or."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def ranked_search(queryset: QuerySet, text: str) -> QuerySet:
+    """Rows whose stored `search_vector` matches, annotated with `rank`."""
+    query = search_query(text)
+    return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=` with a unique tie-breaker always appended, so pages never repeat or
+    skip rows; with `?q=` and no explicit ordering, the best matches come first
+    (the view's `search_ordering`)."""
+
+    def get_ordering(self, request, queryset, view) -> list[str]:
+        ordering: list[str] = []
+        if params := request.query_params.get(self.ordering_param):
+            fields = [param.strip() for param in params.split(",")]
+            ordering = self.remove_invalid_fields(queryset, fields, view, request)
+        if not ordering and search_term(request) and hasattr(view, "search_ordering"):
+            ordering = list(view.search_ordering)
+        if not ordering:
+            ordering = list(self.get_default_ordering(view) or [])
+        if not any(term.lstrip("-") in TIE_BREAKERS for term in ordering):
+            ordering.append("id")
+        return ordering
+
+
+class ContentFilterSet(filters.FilterSet):
+    """Shared parameters: `q` and `updated_since`."""
+
+    q = filters.CharFilter(
+        method="filter_search",
+        max_length=MAX_QUERY_LENGTH,
+        label="Search",
+        help_text=(
+            "Full-text search (English stemming: `joy` also finds `joyful`). Supports "
+            '"quoted phrases", `or` and `-word`. Without `ordering`, results come best '
+            "match first."
+        ),
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only rows changed at or after this ISO 8601 instant, e.g. 2025-01-31T00:00:00Z.",
+    )
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return ranked_search(queryset, value)
+
+
+def _tagged(through_model, owner_field: str, path_to_owner: str):
+    """A filter method: rows whose owner (the row itself or its strategy/guide) carries
+    the tag with this slug."""
+
+    def method(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        links = through_model.objects.filter(
+            **{owner_field: OuterRef(path_to_owner), "tag__slug": value}
+        )
+        return queryset.filter(Exists(links))
+
+    return method
+
+
+GuideTags = Guide.tags.through
+StrategyTags = Strategy.tags.through
+
+
+class GuideFilter(ContentFilterSet):
+    tag = filters.CharFilter(
+        method="filter_tag", help_text="Slug of a tag the guide carries, e.g. `therapy`."
+    )
+    author = filters.CharFilter(
+        field_name="author__slug", help_text="Slug of the author (see `/people/{slug}/`)."
+    )
+
+    filter_tag = _tagged(GuideTags, "guide_id", "pk")
+
+    class Meta:
+        model = Guide
+        fields = ["q", "tag", "author", "updated_since"]
+
+
+class StrategyFilter(ContentFilterSet):
+    tag = filters.CharFilter(method="filter_tag", help_text="Slug of a tag the strategy carries.")
+    guide = filters.CharFilter(field_name="guide__slug", help_text="Slug of the strategy's guide.")
+    author = filters.CharFilter(
+        field_name="guide__author__slug", help_text="Slug of the author of the strategy's guide."
+    )
+
+    filter_tag = _tagged(StrategyTags, "strategy_id", "pk")
+
+    class Meta:
+        model = Strategy
+        fields = ["q", "tag", "guide", "author", "updated_since"]
+
+
+class StrategyChildFilter(ContentFilterSet):
+    """Exercises and prompts: filtered through their strategy and its guide."""
+
+    strategy = filters.CharFilter(field_name="strategy__slug", help_text="Slug of the strategy.")
+    guide = filters.CharFilter(
+        field_name="strategy__guide__slug", help_text="Slug of the strategy's guide."
+    )
+    tag = filters.CharFilter(
+        method="filter_tag", help_text="Slug of a tag carried by the exercise's strategy."
+    )
+    author = filters.CharFilter(
+        field_name="strategy__guide__author__slug", help_text="Slug of the guide's author."
+    )
+
+    filter_tag = _tagged(StrategyTags, "strategy_id", "strategy_id")
+
+
+class ExerciseFilter(StrategyChildFilter):
+    max_duration = filters.NumberFilter(
+        field_name="duration_minutes",
+        lookup_expr="lte",
+        min_value=1,
+        help_text="Only exercises that take at most this many minutes.",
+    )
+
+    class Meta:
+        model = Exercise
+        fields = ["q", "strategy", "guide", "tag", "author", "max_duration", "updated_since"]
+
+
+class PromptFilter(StrategyChildFilter):
+    q = None  # prompts are short questions; browse them by strategy or guide instead
+
+    tag = filters.CharFilter(
+        method="filter_tag", help_text="Slug of a tag carried by the prompt's strategy."
+    )
+
+    class Meta:
+        model = Prompt
+        fields = ["strategy", "guide", "tag", "author", "updated_since"]
+
+
+class TagFilter(filters.FilterSet):
+    class Meta:
+        model = Tag
+        fields: list[str] = []

@@ -1,0 +1,154 @@
+"""Reads of editorial content, optimised in one place.
+
+Every public read goes through these functions, so what the public may see (published
+and due) and how many queries a page costs are decided here, not in each view. Pass
+`include_drafts=True` only for an editor's preview.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from strategies.models import (
+    Exercise,
+    Guide,
+    GuideRelation,
+    Person,
+    Prompt,
+    SavedItem,
+    Strategy,
+    Tag,
+)
+
+
+def _visible(queryset: QuerySet, *, include_drafts: bool, now: datetime | None) -> QuerySet:
+    return queryset if include_drafts else queryset.published(now or timezone.now())
+
+
+def guide_list(*, include_drafts: bool = False, now: datetime | None = None) -> QuerySet[Guide]:
+    """Guides with their author, tags and number of strategies: three queries a page
+    (count, rows, tags)."""
+    return (
+        _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
+        .select_related("author")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name", "id")))
+        .annotate(strategy_count=Count("strategies"))
+    )
+
+
+def guide_detail(*, include_drafts: bool = False, now: datetime | None = None) -> QuerySet[Guide]:
+    """One guide with tags, ordered strategies and the related guides the viewer may see."""
+    now = now or timezone.now()
+    related_targets = _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
+    relations = (
+        GuideRelation.objects.filter(to_guide__in=related_targets.values("pk"))
+        .select_related("to_guide")
+        .order_by("position", "id")
+    )
+    return (
+        _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("name", "id")),
+            Prefetch("strategies", queryset=Strategy.objects.order_by("position", "id")),
+            Prefetch("relations", queryset=relations, to_attr="visible_relations"),
+        )
+    )
+
+
+def strategy_list(
+    *, include_drafts: bool = False, now: datetime | None = None
+) -> QuerySet[Strategy]:
+    """Strategies with their guide and tags: three queries a page."""
+    return (
+        _visible(Strategy.objects.all(), include_drafts=include_drafts, now=now)
+        .select_related("guide")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name", "id")))
+    )
+
+
+def strategy_detail(
+    *, include_drafts: bool = False, now: datetime | None = None
+) -> QuerySet[Strategy]:
+    """One strategy with its guide (and author), tags, exercises and prompts."""
+    return (
+        _visible(Strategy.objects.all(), include_drafts=include_drafts, now=now)
+        .select_related("guide__author")
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("name", "id")),
+            Prefetch("exercises", queryset=Exercise.objects.order_by("position", "id")),
+            Prefetch("prompts", queryset=Prompt.objects.order_by("position", "id")),
+        )
+    )
+
+
+def exercise_list(
+    *, include_drafts: bool = False, now: datetime | None = None
+) -> QuerySet[Exercise]:
+    return _visible(Exercise.objects.all(), include_drafts=include_drafts, now=now).select_related(
+        "strategy__guide"
+    )
+
+
+def prompt_list(*, include_drafts: bool = False, now: datetime | None = None) -> QuerySet[Prompt]:
+    return _visible(Prompt.objects.all(), include_drafts=include_drafts, now=now).select_related(
+        "strategy__guide"
+    )
+
+
+def tag_list(*, include_drafts: bool = False, now: datetime | None = None) -> QuerySet[Tag]:
+    """Tags in use by content the viewer may see, with how many guides and strategies
+    carry each (counts of public content only)."""
+    now = now or timezone.now()
+    guides = _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
+    strategies = _visible(Strategy.objects.all(), include_drafts=include_drafts, now=now)
+    guide_links = Guide.tags.through.objects.filter(guide__in=guides.values("pk"))
+    strategy_links = Strategy.tags.through.objects.filter(strategy__in=strategies.values("pk"))
+    return (
+        Tag.objects.annotate(
+            guide_count=_count_subquery(guide_links),
+            strategy_count=_count_subquery(strategy_links),
+        )
+        .filter(Q(guide_count__gt=0) | Q(strategy_count__gt=0))
+        .order_by("name", "id")
+    )
+
+
+def _count_subquery(links: QuerySet) -> Coalesce:
+    counted = (
+        links.filter(tag_id=OuterRef("pk"))
+        .order_by()
+        .values("tag_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def person_detail(*, include_drafts: bool = False, now: datetime | None = None) -> QuerySet[Person]:
+    """People with the guides they wrote that the viewer may see, newest first."""
+    guides = _visible(Guide.objects.all(), include_drafts=include_drafts, now=now).order_by(
+        "-published_at", "-id"
+    )
+    return Person.objects.prefetch_related(
+        Prefetch("guides", queryset=guides, to_attr="visible_guides")
+    )
+
+
+def saved_items_of(*, owner, now: datetime | None = None) -> QuerySet[SavedItem]:
+    """A member's saved items whose guide (or strategy's guide) is public right now:
+    an unpublished guide drops out of the list and comes back when republished."""
+    now = now or timezone.now()
+    public_guides = Guide.objects.published(now)
+    return (
+        SavedItem.objects.filter(owner=owner)
+        .filter(
+            Q(guide__in=public_guides.values("pk"))
+            | Q(strategy__guide__in=public_guides.values("pk"))
+        )
+        .select_related("guide", "strategy__guide")
+    )
