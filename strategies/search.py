@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat, Replace
+from django.db.models.functions.text import ConcatPair
 from django.urls import reverse
 
 from strategies.extensions import SearchHit, SearchSource, register_search_source
@@ -28,11 +29,30 @@ _MARKDOWN_NOISE = re.compile(r"[*`#>|]+|(?<!\w)_+|_+(?!\w)")
 _SPACES = re.compile(r"\s+")
 
 
-def headline(text: Combinable | str, query: SearchQuery) -> SearchHeadline:
+def _as_text(text: Combinable | str | Sequence[str]) -> Combinable:
+    """A text expression from a field name, several field names (joined by newlines) or
+    an expression. Concatenations are declared text, so that mixing `CharField` and
+    `TextField` columns needs no `output_field` from the caller."""
+    if isinstance(text, str):
+        return F(text)
+    if isinstance(text, Sequence):
+        parts = [part for name in text for part in (Value("\n"), F(name))][1:]
+        return Concat(*parts, output_field=TextField()) if len(parts) > 1 else parts[0]
+    if isinstance(text, Concat | ConcatPair):
+        text = text.copy()
+        text.output_field = TextField()
+        text.set_source_expressions([_as_text(part) for part in text.get_source_expressions()])
+    return text
+
+
+def headline(text: Combinable | str | Sequence[str], query: SearchQuery) -> SearchHeadline:
     """A short extract of `text` around the matches, markers around each match."""
-    expression = F(text) if isinstance(text, str) else text
     # Content that happens to contain our markers must not open a stray <mark>.
-    cleaned = Replace(Replace(expression, Value(MARK_START)), Value(MARK_STOP))
+    cleaned = Replace(
+        Replace(_as_text(text), Value(MARK_START), output_field=TextField()),
+        Value(MARK_STOP),
+        output_field=TextField(),
+    )
     return SearchHeadline(
         cleaned,
         query,
@@ -59,7 +79,7 @@ def ranked_hits(
     query: SearchQuery,
     *,
     kind: str,
-    text: Combinable | str,
+    text: Combinable | str | Sequence[str],
     path_for: Callable[[str], str],
     limit: int,
     tie_breakers: Iterable[str] = ("-id",),
@@ -94,7 +114,7 @@ def search_guides(query: SearchQuery, limit: int) -> list[SearchHit]:
         Guide.objects.published(),
         query,
         kind="guide",
-        text=Concat("summary", Value("\n"), "body_markdown", output_field=TextField()),
+        text=("summary", "body_markdown"),
         path_for=_path("guide-detail"),
         limit=limit,
         tie_breakers=("-published_at", "-id"),
@@ -106,14 +126,7 @@ def search_strategies(query: SearchQuery, limit: int) -> list[SearchHit]:
         Strategy.objects.published(),
         query,
         kind="strategy",
-        text=Concat(
-            "summary",
-            Value("\n"),
-            "smallest_step",
-            Value("\n"),
-            "body_markdown",
-            output_field=TextField(),
-        ),
+        text=("summary", "smallest_step", "body_markdown"),
         path_for=_path("strategy-detail"),
         limit=limit,
     )

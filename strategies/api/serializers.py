@@ -16,7 +16,6 @@ from strategies.extensions import extra_serializer_fields
 from strategies.models import Exercise, Guide, Person, Prompt, SavedItem, Strategy, Tag
 
 
-
 class SavedItemType(models.TextChoices):
     GUIDE = "guide"
     STRATEGY = "strategy"
