@@ -185,6 +185,8 @@ if email_url := env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Breakthrough <hello@localhost>")
+# The public address of this API, for links in emails sent outside a request (reminders).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -348,6 +350,10 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": f"{_ERROR_ENUMS}.ErrorCode500Enum.choices",
         "ErrorCode412Enum": "core.schema.ErrorCode412Enum.choices",
         "ErrorCode503Enum": "core.schema.ErrorCode503Enum.choices",
+        "EventStatusEnum": "events.models.EventStatus.choices",
+        "ReminderStateEnum": "events.models.ReminderState.choices",
+        # Named because events also have a `status` (two choice sets, one field name).
+        "GuideStatusEnum": "strategies.models.Guide.Status",
         "SavedItemTypeEnum": "strategies.api.serializers.SavedItemType.choices",
     },
     # Replaces drf-spectacular's own enum hook (it also names the error enums).

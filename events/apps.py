@@ -6,3 +6,8 @@ class EventsConfig(AppConfig):
 
     name = "events"
     verbose_name = "Events"
+
+    def ready(self) -> None:
+        from events import integration
+
+        integration.register()

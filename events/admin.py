@@ -1,0 +1,306 @@
+"""The editors' side of events: series with their weekly slot, events with local times.
+
+Editors type an event's start and end as wall-clock times *in the event's zone* (what
+the announcement says: "8:30 pm New York"), never in UTC; the form converts them. Every
+time on the list says which zone it is in.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from functools import cache
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from events import services
+from events.models import DEFAULT_DURATION, DEFAULT_TIMEZONE, Event, EventStatus, Series
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def _with_zone(moment: datetime | None, zone_name: str) -> str:
+    if moment is None:
+        return "—"
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return f"{local:%a %d %b %Y, %H:%M} {local.tzname()} ({zone_name})"
+
+
+def local_to_instant(naive: datetime, zone_name: str, *, field: str) -> datetime:
+    """The instant a wall-clock time names in a zone. A time skipped by a
+    spring-forward change is refused; a repeated one (autumn) means the first."""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    aware = naive.replace(tzinfo=zone, fold=0)
+    round_trip = aware.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != naive:
+        raise forms.ValidationError(
+            {
+                field: f"{naive:%H:%M} does not exist on {naive:%d %b %Y} in {zone_name}: the "
+                "clocks skip that hour. Choose another time."
+            }
+        )
+    return aware
+
+
+class HttpsURLField(forms.URLField):
+    """A link typed without a scheme becomes https://, the only scheme we accept."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["assume_scheme"] = "https"
+        super().__init__(**kwargs)
+
+
+LINK_FIELDS = {"stream_url": HttpsURLField, "podcast_url": HttpsURLField}
+
+
+class EventAdminForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        choices=timezone_choices,
+        initial=DEFAULT_TIMEZONE,
+        help_text="The zone of the announcement; the times below are in it.",
+    )
+    start_local = forms.SplitDateTimeField(
+        label="Starts (local time)",
+        widget=AdminSplitDateTime,
+        help_text="Wall-clock time in the zone above, e.g. 20:30 for 8:30 pm.",
+    )
+    end_local = forms.SplitDateTimeField(
+        label="Ends (local time)",
+        widget=AdminSplitDateTime,
+        required=False,
+        help_text="Leave empty for the series' usual length (one hour without a series).",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "series",
+            "title",
+            "slug",
+            "status",
+            "hosts",
+            "timezone",
+            "location",
+            "stream_url",
+            "podcast_url",
+            "recording_url",
+            "description_markdown",
+            "reflection_prompt",
+            "guides",
+            "strategies",
+        ]
+        field_classes = {**LINK_FIELDS, "recording_url": HttpsURLField}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["start_local"] = self.instance.local_start.replace(tzinfo=None)
+            self.initial["end_local"] = self.instance.local_end.replace(tzinfo=None)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        zone_name = cleaned.get("timezone")
+        start = cleaned.get("start_local")
+        if not zone_name or start is None:
+            return cleaned
+        # The widget made the typed time aware in the admin's zone; take the wall clock back.
+        starts_at = local_to_instant(timezone.make_naive(start), zone_name, field="start_local")
+        if end := cleaned.get("end_local"):
+            ends_at = local_to_instant(timezone.make_naive(end), zone_name, field="end_local")
+        else:
+            series = cleaned.get("series")
+            ends_at = starts_at + (series.default_duration if series else DEFAULT_DURATION)
+        if ends_at <= starts_at:
+            raise forms.ValidationError({"end_local": "The end must come after the start."})
+        self.instance.starts_at = starts_at
+        self.instance.ends_at = ends_at
+        return cleaned
+
+
+class PhaseFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming"), ("live", "Live now"), ("past", "Past")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("upcoming", "live", "past"):
+            return getattr(queryset, self.value())(timezone.now())
+        return queryset
+
+
+def _generate_for(modeladmin, request: HttpRequest, series_list) -> None:
+    total = 0
+    for series in series_list:
+        try:
+            total += len(services.series_generate_occurrences(series=series))
+        except ApiValidationError as error:
+            modeladmin.message_user(request, _first_message(error), messages.WARNING)
+    modeladmin.message_user(request, f"{total} new events created.", messages.SUCCESS)
+
+
+def _first_message(error: ApiValidationError) -> str:
+    detail = error.detail
+    while isinstance(detail, dict | list):
+        detail = next(iter(detail.values())) if isinstance(detail, dict) else detail[0]
+    return str(detail)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
+    list_display = [
+        "title",
+        "series",
+        "starts_local",
+        "starts_utc",
+        "status",
+        "phase",
+        "sequence",
+    ]
+    list_filter = ["status", PhaseFilter, "series"]
+    list_select_related = ["series"]
+    date_hierarchy = "starts_at"
+    search_fields = ["title", "slug", "series__title", "hosts__name"]
+    autocomplete_fields = ["series", "hosts", "guides", "strategies"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["uid", "sequence", "starts_utc", "calendar_file", "created_at", "updated_at"]
+    actions = ["cancel_events", "postpone_events", "reinstate_events", "generate_next"]
+    ordering = ["-starts_at", "-id"]
+    fieldsets = [
+        (None, {"fields": ["series", "title", "slug", "status", "hosts"]}),
+        ("When", {"fields": ["timezone", "start_local", "end_local", "starts_utc"]}),
+        (
+            "Where",
+            {"fields": ["location", "stream_url", "podcast_url", "recording_url"]},
+        ),
+        ("Content", {"fields": ["description_markdown", "reflection_prompt"]}),
+        ("Linked content", {"fields": ["guides", "strategies"]}),
+        (
+            "Calendar",
+            {"fields": ["uid", "sequence", "calendar_file", "created_at", "updated_at"]},
+        ),
+    ]
+
+    @admin.display(description="Starts (local)", ordering="starts_at")
+    def starts_local(self, event: Event) -> str:
+        return _with_zone(event.starts_at, event.timezone)
+
+    @admin.display(description="Starts (UTC)")
+    def starts_utc(self, event: Event) -> str:
+        if event.starts_at is None:
+            return "—"
+        return f"{event.starts_at.astimezone(zoneinfo.ZoneInfo('UTC')):%Y-%m-%d %H:%M} UTC"
+
+    @admin.display(description="When")
+    def phase(self, event: Event) -> str:
+        return event.phase()
+
+    @admin.display(description=".ics file")
+    def calendar_file(self, event: Event) -> str:
+        if not event.pk:
+            return "—"
+        url = reverse("event-calendar", kwargs={"slug": event.slug})
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def _set_status(self, request, queryset: QuerySet[Event], status: EventStatus) -> None:
+        changed = services.events_set_status(events=list(queryset), status=status)
+        self.message_user(
+            request,
+            f"{changed} events marked {status.label.lower()}; subscribed calendars will "
+            "update, and members with reminders are told of cancellations.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Cancel the selected events", permissions=["change"])
+    def cancel_events(self, request, queryset):
+        self._set_status(request, queryset, EventStatus.CANCELLED)
+
+    @admin.action(
+        description="Postpone the selected events (no new date yet)", permissions=["change"]
+    )
+    def postpone_events(self, request, queryset):
+        self._set_status(request, queryset, EventStatus.POSTPONED)
+
+    @admin.action(
+        description="Mark the selected events as going ahead (rescheduled)", permissions=["change"]
+    )
+    def reinstate_events(self, request, queryset):
+        self._set_status(request, queryset, EventStatus.RESCHEDULED)
+
+    @admin.action(description="Generate the next occurrences of their series", permissions=["add"])
+    def generate_next(self, request, queryset):
+        series_ids = queryset.exclude(series=None).values_list("series", flat=True).distinct()
+        _generate_for(self, request, Series.objects.filter(pk__in=series_ids))
+
+
+class SeriesAdminForm(forms.ModelForm):
+    timezone = forms.ChoiceField(choices=timezone_choices, initial=DEFAULT_TIMEZONE)
+
+    class Meta:
+        model = Series
+        fields = [
+            "title",
+            "slug",
+            "host",
+            "description_markdown",
+            "timezone",
+            "default_duration",
+            "stream_url",
+            "podcast_url",
+            "schedule_weekday",
+            "schedule_time",
+        ]
+        field_classes = LINK_FIELDS
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    form = SeriesAdminForm
+    list_display = ["title", "host", "timezone", "weekly_slot", "default_duration"]
+    list_select_related = ["host"]
+    search_fields = ["title", "slug"]
+    autocomplete_fields = ["host"]
+    prepopulated_fields = {"slug": ["title"]}
+    actions = ["generate_next"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "host", "description_markdown"]}),
+        (
+            "Defaults for new events",
+            {"fields": ["timezone", "default_duration", "stream_url", "podcast_url"]},
+        ),
+        (
+            "Weekly slot",
+            {
+                "fields": ["schedule_weekday", "schedule_time"],
+                "description": "Optional. With a slot, the action “Generate the next "
+                "occurrences” adds the next four weekly events (local time kept across "
+                "daylight-saving changes).",
+            },
+        ),
+    ]
+
+    @admin.display(description="Weekly slot")
+    def weekly_slot(self, series: Series) -> str:
+        if not series.has_schedule:
+            return "—"
+        return (
+            f"{series.get_schedule_weekday_display()} {series.schedule_time:%H:%M} "
+            f"({series.timezone})"
+        )
+
+    @admin.action(description="Generate the next four occurrences", permissions=["add"])
+    def generate_next(self, request, queryset):
+        _generate_for(self, request, queryset)

@@ -1,0 +1,181 @@
+"""iCalendar files (RFC 5545 with RFC 7986's extensions) and "add to calendar" links.
+
+Every file is built with the `icalendar` library. Times are written in the event's own
+zone (`DTSTART;TZID=America/New_York:20200219T203000`) with a matching VTIMEZONE, so a
+weekly 8:30 pm talk stays at 8:30 pm in New York whatever the reader's calendar zone.
+
+What keeps subscribed calendars true:
+- `UID` is the event's permanent uuid, never the slug (editors may rename).
+- `SEQUENCE` is the event's revision; it rises when time, place or status changes.
+- `DTSTAMP` and `LAST-MODIFIED` are the last edit, so an unchanged event serialises to
+  the same bytes and the same ETag.
+- A cancelled event stays in feeds with `STATUS:CANCELLED`, so calendars remove it
+  rather than keep a stale copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from icalendar import Calendar, Conference, Timezone
+from icalendar import Event as ICalEvent
+
+from events.models import Event, EventStatus
+
+PRODID = "-//Breakthrough//Events 1.0//EN"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+# How often subscribers should fetch a feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+FEED_REFRESH = timedelta(hours=1)
+ICAL_STATUS = {
+    EventStatus.SCHEDULED: "CONFIRMED",
+    EventStatus.RESCHEDULED: "CONFIRMED",
+    EventStatus.POSTPONED: "TENTATIVE",
+    EventStatus.CANCELLED: "CANCELLED",
+}
+UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal"})
+GOOGLE_URL = "https://calendar.google.com/calendar/render"
+OUTLOOK_URL = "https://outlook.live.com/calendar/0/action/compose"
+OFFICE365_URL = "https://outlook.office.com/calendar/0/action/compose"
+
+
+def plain_description(event: Event) -> str:
+    """The description calendars show: the editor's text, then the links."""
+    parts = [event.description_markdown.strip()] if event.description_markdown.strip() else []
+    links = []
+    if event.status == EventStatus.CANCELLED:
+        links.append("This event is cancelled.")
+    if event.recording_url:
+        links.append(f"Recording: {event.recording_url}")
+    if event.stream_url:
+        links.append(f"Live stream: {event.stream_url}")
+    if event.podcast_url:
+        links.append(f"Podcast: {event.podcast_url}")
+    if links:
+        parts.append("\n".join(links))
+    return "\n\n".join(parts)
+
+
+def _location(event: Event) -> str:
+    return event.location or event.stream_url
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """Built once per zone and span of years; components are only read afterwards."""
+    return Timezone.from_tzid(
+        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+    )
+
+
+def _ical_event(event: Event, *, url: str) -> ICalEvent:
+    conferences = []
+    if event.stream_url:
+        conferences.append(Conference(event.stream_url, feature=["VIDEO"], label="Live stream"))
+    if event.podcast_url:
+        conferences.append(Conference(event.podcast_url, feature=["AUDIO"], label="Podcast"))
+    return ICalEvent.new(
+        uid=event.ical_uid,
+        summary=event.title,
+        start=event.local_start,
+        end=event.local_end,
+        stamp=event.updated_at.astimezone(UTC),
+        created=event.created_at.astimezone(UTC),
+        last_modified=event.updated_at.astimezone(UTC),
+        sequence=event.sequence,
+        status=ICAL_STATUS[EventStatus(event.status)],
+        description=plain_description(event) or None,
+        location=_location(event) or None,
+        url=url,
+        conferences=conferences or None,
+    )
+
+
+def build_calendar(
+    events: Iterable[Event],
+    *,
+    url_for: Callable[[Event], str],
+    uid: str,
+    name: str,
+    description: str = "",
+    source_url: str = "",
+    feed: bool = True,
+) -> bytes:
+    """One VCALENDAR holding `events`, each with the VTIMEZONE of its zone.
+
+    `feed=True` marks a subscription (refresh interval, source); `False` is a one-off
+    "add to calendar" file."""
+    calendar = Calendar.new(
+        prodid=PRODID,
+        uid=uid,
+        name=name,
+        description=description or None,
+        method="PUBLISH",
+        calscale="GREGORIAN",
+    )
+    if description:
+        calendar.add("X-WR-CALDESC", description)
+    if feed:
+        calendar.add("REFRESH-INTERVAL", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("X-PUBLISHED-TTL", FEED_REFRESH)
+        if source_url:
+            calendar.add("SOURCE", source_url, parameters={"VALUE": "URI"})
+
+    events = list(events)
+    # One VTIMEZONE per zone used, covering the years of the file, before the events.
+    years: dict[str, tuple[int, int]] = {}
+    for event in events:
+        if event.timezone in UTC_ZONES:
+            continue
+        first, last = event.local_start.year, event.local_end.year
+        if known := years.get(event.timezone):
+            first, last = min(first, known[0]), max(last, known[1])
+        years[event.timezone] = (first, last)
+    for tzid, (first, last) in sorted(years.items()):
+        calendar.add_component(_vtimezone(tzid, first, last))
+    for event in events:
+        calendar.add_component(_ical_event(event, url=url_for(event)))
+    return calendar.to_ical()
+
+
+def _compact_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _link_text(event: Event, *, url: str) -> str:
+    description = plain_description(event)
+    return f"{description}\n\n{url}" if description else url
+
+
+def google_calendar_url(event: Event, *, url: str) -> str:
+    """Google's "add event" template. Dates are UTC instants (unambiguous); `ctz` makes
+    Google show them in the event's zone."""
+    query = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": f"{_compact_utc(event.starts_at)}/{_compact_utc(event.ends_at)}",
+        "details": _link_text(event, url=url),
+        "location": _location(event),
+        "ctz": event.timezone,
+    }
+    return f"{GOOGLE_URL}?{urlencode(query)}"
+
+
+def outlook_calendar_url(event: Event, *, url: str, office365: bool = False) -> str:
+    """Outlook's compose deep link; ISO 8601 instants with `Z` carry their zone."""
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": event.title,
+        "startdt": _iso_utc(event.starts_at),
+        "enddt": _iso_utc(event.ends_at),
+        "body": _link_text(event, url=url),
+        "location": _location(event),
+    }
+    return f"{OFFICE365_URL if office365 else OUTLOOK_URL}?{urlencode(query)}"
