@@ -6,3 +6,18 @@ class JournalingConfig(AppConfig):
 
     name = "journaling"
     verbose_name = "Journaling"
+
+    def ready(self) -> None:
+        from accounts.personal_data import PersonalDataSection, register
+        from journaling.export import account_export
+        from journaling.serializers import JournalPersonalDataSerializer
+        from journaling.services import erase_member_journal
+
+        register(
+            PersonalDataSection(
+                key="journal",
+                schema=JournalPersonalDataSerializer,
+                export=account_export,
+                erase=erase_member_journal,
+            )
+        )

@@ -1,0 +1,70 @@
+"""Errors of the journal API beyond the shared ones, and their OpenAPI shapes."""
+
+from __future__ import annotations
+
+from django.db import models
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework import exceptions, serializers, status
+
+
+class IdConflict(exceptions.APIException):
+    """A create named an id that is already taken by a different record.
+
+    The same answer whether the other record is the member's own (with different
+    content) or someone else's, so it never tells whose it is."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = (
+        "This id is already used by a different record. Create it under a new id; if the "
+        "record is yours, GET it to see what is stored."
+    )
+    default_code = "id_conflict"
+
+
+class IdDeleted(exceptions.APIException):
+    """A create named the id of a record the member has deleted: a late retry must not
+    bring it back."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "You deleted the record with this id. Create it again under a new id."
+    default_code = "id_deleted"
+
+
+class ChangeTokenExpired(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = (
+        "This change token is older than the deletions we still keep. Drop your local copy "
+        "and sync again from the start (no `since`)."
+    )
+    default_code = "change_token_expired"
+
+
+class ErrorCode409Enum(models.TextChoices):
+    ID_CONFLICT = "id_conflict"
+    ID_DELETED = "id_deleted"
+
+
+class ErrorCode410Enum(models.TextChoices):
+    CHANGE_TOKEN_EXPIRED = "change_token_expired"  # noqa: S105 (an error code)
+
+
+class Error409Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode409Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse409Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error409Serializer(many=True)
+
+
+class Error410Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode410Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse410Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error410Serializer(many=True)

@@ -1,0 +1,84 @@
+"""Filters of the member's own entries and commitments. They narrow a queryset that
+`get_queryset()` has already limited to the member, so no filter can reach anyone
+else's rows."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Exists, OuterRef, QuerySet
+from django_filters import rest_framework as filters
+
+from journaling.models import MOOD_MAX, MOOD_MIN, Commitment, EntryTag, JournalEntry
+from strategies.models import SEARCH_CONFIG
+
+SEARCH_MAX_LENGTH = 200
+
+
+def _mood_filter(field: str, lookup: str, text: str) -> filters.NumberFilter:
+    return filters.NumberFilter(
+        field_name=field,
+        lookup_expr=lookup,
+        min_value=MOOD_MIN,
+        max_value=MOOD_MAX,
+        label=text,
+    )
+
+
+class JournalEntryFilter(filters.FilterSet):
+    date_from = filters.DateFilter(
+        field_name="entry_date", lookup_expr="gte", label="Entries on or after this date."
+    )
+    date_to = filters.DateFilter(
+        field_name="entry_date", lookup_expr="lte", label="Entries on or before this date."
+    )
+    strategy = filters.CharFilter(
+        field_name="strategy__slug", max_length=200, label="Slug of the linked strategy."
+    )
+    tag = filters.CharFilter(
+        method="filter_tag", max_length=50, label="One of your tags (any case)."
+    )
+    mood_before_min = _mood_filter("mood_before", "gte", "Mood before at least this.")
+    mood_before_max = _mood_filter("mood_before", "lte", "Mood before at most this.")
+    mood_after_min = _mood_filter("mood_after", "gte", "Mood after at least this.")
+    mood_after_max = _mood_filter("mood_after", "lte", "Mood after at most this.")
+    has_commitment = filters.BooleanFilter(
+        field_name="commitment",
+        lookup_expr="isnull",
+        exclude=True,
+        label="Only entries written for a commitment (true) or only others (false).",
+    )
+    q = filters.CharFilter(
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        label=(
+            "Full-text search of your titles and bodies (English stemming; quotes, OR "
+            "and -word work as in a web search). Results stay newest first."
+        ),
+    )
+
+    class Meta:
+        model = JournalEntry
+        fields: list[str] = []
+
+    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        tagged = EntryTag.objects.filter(entry=OuterRef("pk"), tag__name__iexact=value.strip())
+        return queryset.filter(Exists(tagged))
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value.strip():
+            return queryset
+        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+        return queryset.filter(search_vector=query)
+
+
+class CommitmentFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Commitment.Status.choices)
+    strategy = filters.CharFilter(
+        field_name="strategy__slug", max_length=200, label="Slug of the strategy."
+    )
+    due_from = filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    due_to = filters.DateFilter(field_name="due_date", lookup_expr="lte")
+
+    class Meta:
+        model = Commitment
+        fields: list[str] = []

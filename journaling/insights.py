@@ -1,0 +1,293 @@
+""" "What helps me": a member's journal summarised by PostgreSQL.
+
+Every number is an aggregate or a window function over the member's rows; Python
+only shapes the answer, so the cost does not grow with the rows sent over the wire.
+Dates are the member's own calendar dates (`entry_date` is written in their time zone,
+and "today" is computed there), so a late-evening entry counts for the day the member
+lived it, whatever the server's clock or a daylight-saving change says.
+
+Streaks are meant to encourage, not punish:
+- the daily streak is still alive when the last entry was yesterday (today is not over);
+- the weekly goal counts weeks with at least `weekly_goal` days journaled, however the
+  days fall within the week; the week in progress never breaks it, and one missed week
+  between kept weeks is forgiven (two in a row end the streak).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import Lower, Substr
+
+from journaling.models import Commitment, JournalEntry, MemberTag
+
+PERIODS = {"30d": 30, "90d": 90, "365d": 365, "all": None}
+# Fewer paired moods than this and an average says nothing: we report the count only.
+MIN_ENTRIES_FOR_MOOD = 5
+# Fewer entries than this in the period and the weekly figures are flagged as thin.
+MIN_ENTRIES_FOR_TRENDS = 5
+FORGIVEN_MISSED_WEEKS = 1
+TOP_TAGS = 10
+ON_THIS_DAY_LIMIT = 20
+EXCERPT_LENGTH = 280
+
+
+@dataclass(frozen=True)
+class Window:
+    today: date
+    start: date | None  # None: since the first entry
+
+    def entry_filter(self, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}entry_date__gte": self.start}) if self.start else Q()
+
+
+def window_for(period: str, today: date) -> Window:
+    days = PERIODS[period]
+    return Window(today=today, start=today - timedelta(days=days - 1) if days else None)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+_WEEKS_SQL = """
+WITH bounds AS (
+    SELECT date_trunc('week', COALESCE(%(start)s::date,
+               (SELECT min(entry_date) FROM journaling_journalentry WHERE owner_id = %(owner)s),
+               %(today)s::date)::timestamp)::date AS first_week,
+           date_trunc('week', %(today)s::timestamp)::date AS last_week
+),
+weeks AS (
+    SELECT generate_series(first_week, last_week, interval '1 week')::date AS week_start
+    FROM bounds
+)
+SELECT w.week_start, count(e.id) AS entries, count(DISTINCT e.entry_date) AS days
+FROM weeks w
+LEFT JOIN journaling_journalentry e
+       ON e.owner_id = %(owner)s
+      AND e.entry_date >= w.week_start AND e.entry_date < w.week_start + 7
+GROUP BY w.week_start
+ORDER BY w.week_start
+"""
+
+# Gaps and islands: consecutive dates minus their row number share one value.
+_DAILY_STREAKS_SQL = """
+WITH days AS (
+    SELECT DISTINCT entry_date AS day FROM journaling_journalentry WHERE owner_id = %(owner)s
+),
+islands AS (
+    SELECT day, day - (row_number() OVER (ORDER BY day))::int AS island FROM days
+),
+runs AS (
+    SELECT min(day) AS first_day, max(day) AS last_day FROM islands GROUP BY island
+)
+SELECT
+    COALESCE((SELECT last_day - first_day + 1 FROM runs
+              WHERE last_day >= %(today)s::date - 1
+              ORDER BY last_day DESC LIMIT 1), 0) AS current_days,
+    COALESCE((SELECT max(last_day - GREATEST(first_day, COALESCE(%(start)s::date, first_day)) + 1)
+              FROM runs
+              WHERE %(start)s::date IS NULL OR last_day >= %(start)s::date), 0) AS longest_days
+"""
+
+# A run of kept weeks continues across at most `grace` missed weeks.
+_WEEKLY_GOAL_SQL = """
+WITH weeks AS (
+    SELECT date_trunc('week', entry_date::timestamp)::date AS week_start,
+           count(DISTINCT entry_date) AS days
+    FROM journaling_journalentry
+    WHERE owner_id = %(owner)s
+    GROUP BY 1
+),
+kept AS (
+    SELECT week_start,
+           CASE WHEN week_start - lag(week_start) OVER (ORDER BY week_start)
+                     <= 7 * (1 + %(grace)s) THEN 0 ELSE 1 END AS starts_run
+    FROM weeks
+    WHERE days >= %(goal)s
+),
+numbered AS (
+    SELECT week_start, sum(starts_run) OVER (ORDER BY week_start) AS run FROM kept
+),
+runs AS (
+    SELECT max(week_start) AS last_week, count(*) AS weeks_kept FROM numbered GROUP BY run
+)
+SELECT
+    COALESCE((SELECT days FROM weeks
+              WHERE week_start = date_trunc('week', %(today)s::timestamp)::date), 0)
+        AS this_week_days,
+    COALESCE((SELECT weeks_kept FROM runs
+              WHERE last_week >= date_trunc('week', %(today)s::timestamp)::date
+                                 - 7 * (1 + %(grace)s)
+              ORDER BY last_week DESC LIMIT 1), 0) AS current_weeks,
+    COALESCE((SELECT max(weeks_kept) FROM runs), 0) AS longest_weeks
+"""
+
+
+def _fetch(sql: str, params: dict[str, Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def member_insights(
+    *, owner: Any, period: str, today: date, weekly_goal: int = 3
+) -> dict[str, Any]:
+    """Everything `GET /api/v1/journal/insights/` answers, for `period` ending `today`
+    (the member's local date)."""
+    window = window_for(period, today)
+    params = {
+        "owner": owner.pk,
+        "today": today,
+        "start": window.start,
+        "goal": weekly_goal,
+        "grace": FORGIVEN_MISSED_WEEKS,
+    }
+    entries = JournalEntry.objects.filter(window.entry_filter(), owner=owner)
+    paired = Q(mood_before__isnull=False, mood_after__isnull=False)
+    totals = entries.aggregate(
+        total=Count("id"),
+        days=Count("entry_date", distinct=True),
+        mood_count=Count("id", filter=paired),
+        before=Avg("mood_before", filter=paired),
+        after=Avg("mood_after", filter=paired),
+        lift=Avg(F("mood_after") - F("mood_before"), filter=paired),
+    )
+    per_week = [
+        {"week_start": week_start, "entries": count, "days": days}
+        for week_start, count, days in _fetch(_WEEKS_SQL, params)
+    ]
+    ((current_days, longest_days),) = _fetch(_DAILY_STREAKS_SQL, params)
+    ((this_week_days, current_weeks, longest_weeks),) = _fetch(_WEEKLY_GOAL_SQL, params)
+
+    enough_mood = totals["mood_count"] >= MIN_ENTRIES_FOR_MOOD
+    return {
+        "period": period,
+        "start_date": window.start,
+        "end_date": today,
+        "timezone": owner.timezone,
+        "minimum_entries_for_mood": MIN_ENTRIES_FOR_MOOD,
+        "entries": {
+            "total": totals["total"],
+            "days_journaled": totals["days"],
+            "per_week": per_week,
+            "enough_data": totals["total"] >= MIN_ENTRIES_FOR_TRENDS,
+        },
+        "streaks": {"current_days": current_days, "longest_days": longest_days},
+        "weekly_goal": {
+            "target_days": weekly_goal,
+            "this_week_days": this_week_days,
+            "met_this_week": this_week_days >= weekly_goal,
+            "current_weeks": current_weeks,
+            "longest_weeks": longest_weeks,
+            "forgiven_missed_weeks": FORGIVEN_MISSED_WEEKS,
+        },
+        "mood": {
+            "overall": {
+                "count": totals["mood_count"],
+                "enough_data": enough_mood,
+                "average_before": _rounded(totals["before"]) if enough_mood else None,
+                "average_after": _rounded(totals["after"]) if enough_mood else None,
+                "average_lift": _rounded(totals["lift"]) if enough_mood else None,
+            },
+            "per_strategy": _mood_per_strategy(entries.filter(paired)),
+        },
+        "commitments": _commitments(owner, window),
+        "top_tags": _top_tags(owner, window),
+        "on_this_day": _on_this_day(owner, today),
+    }
+
+
+def _mood_per_strategy(paired_entries: Any) -> list[dict[str, Any]]:
+    rows = (
+        paired_entries.filter(strategy__isnull=False)
+        .values("strategy__slug", "strategy__title")
+        .annotate(count=Count("id"), lift=Avg(F("mood_after") - F("mood_before")))
+        .order_by("-count", "strategy__slug")
+    )
+    result = []
+    for row in rows:
+        enough = row["count"] >= MIN_ENTRIES_FOR_MOOD
+        result.append(
+            {
+                "strategy": row["strategy__slug"],
+                "title": row["strategy__title"],
+                "count": row["count"],
+                "enough_data": enough,
+                "average_lift": _rounded(row["lift"]) if enough else None,
+            }
+        )
+    return result
+
+
+def _status_counts() -> dict[str, Count]:
+    status = Commitment.Status
+    return {
+        "set": Count("id"),
+        "done": Count("id", filter=Q(status=status.DONE)),
+        "partly": Count("id", filter=Q(status=status.PARTLY)),
+        "skipped": Count("id", filter=Q(status=status.SKIPPED)),
+        "open": Count("id", filter=Q(status=status.OPEN)),
+    }
+
+
+def _with_kept(row: dict[str, Any]) -> dict[str, Any]:
+    # Doing part of what you resisted is the point of a commitment: it counts as kept.
+    row["kept"] = row["done"] + row["partly"]
+    return row
+
+
+def _commitments(owner: Any, window: Window) -> dict[str, Any]:
+    commitments = Commitment.objects.filter(owner=owner)
+    if window.start:
+        commitments = commitments.filter(due_date__gte=window.start)
+    overall = _with_kept(commitments.aggregate(**_status_counts()))
+    per_strategy = [
+        _with_kept(
+            {
+                "strategy": row.pop("strategy__slug"),
+                "title": row.pop("strategy__title"),
+                **row,
+            }
+        )
+        for row in commitments.values("strategy__slug", "strategy__title")
+        .annotate(**_status_counts())
+        .order_by("-set", "strategy__slug")
+    ]
+    return {**overall, "per_strategy": per_strategy}
+
+
+def _top_tags(owner: Any, window: Window) -> list[dict[str, Any]]:
+    in_window = window.entry_filter("entries__")
+    rows = (
+        MemberTag.objects.filter(owner=owner)
+        .annotate(count=Count("entries", filter=in_window))
+        .filter(count__gt=0)
+        .order_by("-count", Lower("name"), "id")
+        .values("name", "count")[:TOP_TAGS]
+    )
+    return list(rows)
+
+
+def _on_this_day(owner: Any, today: date) -> list[dict[str, Any]]:
+    same_day = Q(entry_date__month=today.month, entry_date__day=today.day)
+    if today.month == 2 and today.day == 28 and not _is_leap(today.year):
+        # In a common year, 29 February's entries come back on the 28th.
+        same_day |= Q(entry_date__month=2, entry_date__day=29)
+    rows = (
+        JournalEntry.objects.filter(same_day, owner=owner, entry_date__year__lt=today.year)
+        .annotate(excerpt=Substr("body", 1, EXCERPT_LENGTH))
+        .order_by("-entry_date", "-created_at", "-id")
+        .values("id", "title", "entry_date", "excerpt", "mood_before", "mood_after")[
+            :ON_THIS_DAY_LIMIT
+        ]
+    )
+    return [{**row, "years_ago": today.year - row["entry_date"].year} for row in rows]
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
