@@ -127,6 +127,9 @@ if env.bool("DATABASE_POOL", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=1),
         "max_size": env.int("DATABASE_POOL_MAX", default=4),
+        # psycopg_pool waits 30 s for a connection by default: with the database down
+        # every request would hang until gunicorn killed the worker, instead of a 503.
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=3),
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
