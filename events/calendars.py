@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from icalendar import Calendar, Conference, Timezone
+from icalendar import Calendar, Conference, Timezone, vDuration
 from icalendar import Event as ICalEvent
 
 from events.models import Event, EventStatus
@@ -119,7 +119,8 @@ def build_calendar(
         calendar.add("X-WR-CALDESC", description)
     if feed:
         calendar.add("REFRESH-INTERVAL", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        calendar.add("X-PUBLISHED-TTL", FEED_REFRESH)
+        # An X- property has no known type: give it one, or it is written as "1:00:00".
+        calendar.add("X-PUBLISHED-TTL", vDuration(FEED_REFRESH))
         if source_url:
             calendar.add("SOURCE", source_url, parameters={"VALUE": "URI"})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import F, Prefetch, QuerySet
 from django.urls import reverse
 
@@ -67,26 +68,20 @@ def next_event(now: datetime) -> Event | None:
 
 def next_change_after(now: datetime) -> datetime | None:
     """The next instant after `now` at which some public event output changes by the
-    clock alone: an event starts or ends, or drops out of the feeds' 90-day history."""
-    instants = [
-        Event.objects.filter(starts_at__gt=now)
-        .order_by("starts_at")
-        .values_list("starts_at", flat=True)
-        .first(),
-        Event.objects.filter(ends_at__gt=now)
-        .order_by("ends_at")
-        .values_list("ends_at", flat=True)
-        .first(),
-    ]
-    history_end = (
-        Event.objects.filter(ends_at__gt=now - FEED_HISTORY)
-        .order_by("ends_at")
-        .values_list("ends_at", flat=True)
-        .first()
-    )
-    if history_end is not None:
-        instants.append(history_end + FEED_HISTORY)
-    return min((instant for instant in instants if instant is not None), default=None)
+    clock alone: an event starts or ends, or drops out of the feeds' 90-day history.
+    One query; each MIN is an index lookup (PostgreSQL's LEAST skips NULLs)."""
+    table = connection.ops.quote_name(Event._meta.db_table)
+    sql = f"""
+        SELECT LEAST(
+            (SELECT MIN(starts_at) FROM {table} WHERE starts_at > %(now)s),
+            (SELECT MIN(ends_at) FROM {table} WHERE ends_at > %(now)s),
+            (SELECT MIN(ends_at) FROM {table} WHERE ends_at > %(history)s) + %(keep)s
+        )
+    """  # noqa: S608 - the only interpolation is our own quoted table name
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"now": now, "history": now - FEED_HISTORY, "keep": FEED_HISTORY})
+        (instant,) = cursor.fetchone()
+    return instant
 
 
 def feed_events(now: datetime, *, series: Series | None = None) -> QuerySet[Event]:

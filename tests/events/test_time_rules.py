@@ -96,7 +96,8 @@ def test_sequence_rises_only_when_time_place_or_status_changes(change, rises):
     event = Event.objects.get(pk=EventFactory().pk)
     assert event.sequence == 0
     for name, value in change.items():
-        setattr(event, name, getattr(event, name) + value if isinstance(value, timedelta) else value)
+        shifted = getattr(event, name) + value if isinstance(value, timedelta) else value
+        setattr(event, name, shifted)
     event.save()
     event.refresh_from_db()
     assert event.sequence == (1 if rises else 0)
