@@ -36,7 +36,7 @@ def guide_list(*, include_drafts: bool = False, now: datetime | None = None) -> 
         _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
         .select_related("author")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name", "id")))
-        .annotate(strategy_count=Count("strategies"))
+        .annotate(strategy_count=_count_subquery(Strategy.objects.all(), "guide_id"))
     )
 
 
@@ -110,19 +110,22 @@ def tag_list(*, include_drafts: bool = False, now: datetime | None = None) -> Qu
     strategy_links = Strategy.tags.through.objects.filter(strategy__in=strategies.values("pk"))
     return (
         Tag.objects.annotate(
-            guide_count=_count_subquery(guide_links),
-            strategy_count=_count_subquery(strategy_links),
+            guide_count=_count_subquery(guide_links, "tag_id"),
+            strategy_count=_count_subquery(strategy_links, "tag_id"),
         )
         .filter(Q(guide_count__gt=0) | Q(strategy_count__gt=0))
         .order_by("name", "id")
     )
 
 
-def _count_subquery(links: QuerySet) -> Coalesce:
+def _count_subquery(rows: QuerySet, column: str) -> Coalesce:
+    """How many of `rows` have `column` equal to the outer row's primary key. A
+    correlated subquery, so the outer query needs no join or GROUP BY (and the
+    paginator's COUNT stays a plain count)."""
     counted = (
-        links.filter(tag_id=OuterRef("pk"))
+        rows.filter(**{column: OuterRef("pk")})
         .order_by()
-        .values("tag_id")
+        .values(column)
         .annotate(n=Count("pk"))
         .values("n")
     )

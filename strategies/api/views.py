@@ -59,8 +59,9 @@ CACHING_NOTE = (
 )
 
 
-class PreviewMixin:
-    """`?preview=true` shows drafts and scheduled content, to editors only."""
+class PublicPreviewMixin(PublicCacheMixin):
+    """Public caching, plus `?preview=true`: drafts and scheduled content, for editors
+    only, never cached. Goes first in a view's bases, like `PublicCacheMixin`."""
 
     def bypass_public_cache(self, request: HttpRequest) -> bool:
         # Any mention of the parameter skips the shared cache; `initial()` then rejects
@@ -94,7 +95,7 @@ class PreviewMixin:
         return response
 
 
-class PublicContentViewSet(PublicCacheMixin, PreviewMixin, viewsets.ReadOnlyModelViewSet):
+class PublicContentViewSet(PublicPreviewMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, public, cached content, looked up by slug."""
 
     lookup_field = "slug"
@@ -210,9 +211,7 @@ class TagViewSet(PublicContentViewSet):
         parameters=[PREVIEW_PARAMETER],
     )
 )
-class PersonViewSet(
-    PublicCacheMixin, PreviewMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class PersonViewSet(PublicPreviewMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "slug"
     serializer_class = api.PersonDetailSerializer
 
