@@ -1,0 +1,249 @@
+"""Run the real thing: a throwaway database and gunicorn on 127.0.0.1.
+
+Shared by the benchmarks (`bench.run`), the contract run
+(`tests/contract/run_schemathesis.py`) and the fault tests (`tests/ops/`): each needs
+the production settings path (DEBUG off, settings from the environment) serving on a
+loopback port, against a database of its own so it never touches a developer's data.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import suppress
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+LOOPBACK = "127.0.0.1"
+
+# Variables of the caller that must not leak into a server meant to look like production.
+_DROPPED_VARIABLES = ("DJANGO_DEBUG", "TEST_DATABASE_NAME", "DATABASE_URL", "PYTEST_CURRENT_TEST")
+
+
+def port_answers(port: int, host: str = LOOPBACK) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port(candidates: range) -> int:
+    """The first port of `candidates` that nothing listens on."""
+    for port in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((LOOPBACK, port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"No free port in {candidates.start}-{candidates.stop - 1}.")
+
+
+def database_url(name: str) -> str:
+    """A URL for database `name` on the server the project uses now: the one
+    `DATABASE_URL` names, or else the embedded PostgreSQL (over its Unix socket)."""
+    if url := os.environ.get("DATABASE_URL"):
+        parts = urlsplit(url)
+        return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    from config.embedded_db import database_settings
+
+    socket_dir = database_settings(BASE_DIR / ".data")["HOST"]
+    return f"postgres://postgres@/{name}?host={socket_dir}"
+
+
+def _admin_connection(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    kwargs: dict[str, object] = {"dbname": "postgres", "autocommit": True}
+    if parts.hostname:
+        kwargs.update(host=parts.hostname, port=parts.port or 5432)
+    else:
+        kwargs["host"] = dict(p.split("=", 1) for p in parts.query.split("&") if p)["host"]
+    kwargs["user"] = parts.username or "postgres"
+    if parts.password:
+        kwargs["password"] = parts.password
+    return psycopg.connect(**kwargs)
+
+
+def _name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def database_exists(url: str) -> bool:
+    with _admin_connection(url) as conn:
+        return bool(
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_name(url)]).fetchone()
+        )
+
+
+def drop_database(url: str) -> None:
+    from psycopg import sql
+
+    with _admin_connection(url) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_name(url)))
+        )
+
+
+def create_database(url: str, *, fresh: bool) -> None:
+    from psycopg import sql
+
+    if fresh:
+        drop_database(url)
+    elif database_exists(url):
+        return
+    with _admin_connection(url) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_name(url))))
+
+
+def production_env(*, database: str, **overrides: str) -> dict[str, str]:
+    """The environment of a production deployment on 127.0.0.1, minus TLS."""
+    env = {k: v for k, v in os.environ.items() if k not in _DROPPED_VARIABLES}
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS=f"{LOOPBACK},localhost",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database,
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict[str, str], quiet: bool = True) -> None:
+    """`manage.py <args>` in a subprocess with `env`; raises with its output on failure."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    if not quiet:
+        print(result.stdout, end="")
+
+
+def prepare_database(env: dict[str, str], *, sample_content: bool = True) -> None:
+    """Migrate, create the cache table (used when REDIS_URL is unset) and load samples."""
+    manage("migrate", "--no-input", env=env)
+    manage("createcachetable", env=env)
+    if sample_content:
+        manage("load_sample_content", env=env)
+
+
+class Gunicorn:
+    """gunicorn serving the project on 127.0.0.1:`port`; a context manager."""
+
+    def __init__(
+        self,
+        *,
+        port: int,
+        env: dict[str, str],
+        workers: int = 2,
+        threads: int = 1,
+        log_path: Path | None = None,
+        access_log: bool = False,
+    ) -> None:
+        self.port = port
+        self.url = f"http://{LOOPBACK}:{port}"
+        self.env = {
+            **env,
+            "HOST": LOOPBACK,
+            "PORT": str(port),
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_THREADS": str(threads),
+            "GUNICORN_ACCESS_LOG": "-" if access_log else "",
+            # No worker recycling in the middle of a measurement.
+            "GUNICORN_MAX_REQUESTS": env.get("GUNICORN_MAX_REQUESTS", "0"),
+        }
+        self.log_path = log_path
+        self._log: IO[str] | None = None
+        self.process: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> Gunicorn:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 30) -> None:
+        if port_answers(self.port):
+            raise RuntimeError(f"Port {self.port} is already taken.")
+        self._log = (self.log_path or Path(os.devnull)).open("w")
+        self.process = subprocess.Popen(
+            [
+                str(Path(PYTHON).with_name("gunicorn")),
+                "--config",
+                "gunicorn.conf.py",
+                "config.wsgi:application",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited early:\n{self.log_tail()}")
+            with suppress(OSError):
+                if fetch(f"{self.url}/healthz", timeout=1)[0] == 200:
+                    return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer within {timeout}s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            # SIGTERM to the arbiter: it stops its workers gracefully.
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=25)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def log_tail(self, lines: int = 60) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return "(no log kept)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def fetch(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float = 10,
+) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of one request; HTTP errors are answers, not exceptions."""
+    request = urllib.request.Request(  # noqa: S310 - loopback URLs we build ourselves
+        url, data=body, method=method, headers=headers or {}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()

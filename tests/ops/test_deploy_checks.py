@@ -1,0 +1,102 @@
+"""The production configuration, checked the way an operator would start it: in a fresh
+process with only the documented environment variables set."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+# Variables of a developer's shell or of the test run that production would not have.
+LOCAL_ONLY = {"DJANGO_DEBUG", "TEST_DATABASE_NAME", "DATABASE_URL", "REDIS_URL"}
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
+    env.update(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="api.example.com",
+        DATABASE_URL="postgres://app:secret@db.example.com:5432/breakthrough",
+        REDIS_URL="redis://cache.example.com:6379/0",
+    )
+    env.update(extra)
+    return env
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_check_deploy_is_clean_under_production_variables():
+    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+PRINT_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "DEBUG": s.DEBUG,
+    "SECURE_SSL_REDIRECT": s.SECURE_SSL_REDIRECT,
+    "SECURE_HSTS_SECONDS": s.SECURE_HSTS_SECONDS,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": s.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+    "SESSION_COOKIE_SECURE": s.SESSION_COOKIE_SECURE,
+    "CSRF_COOKIE_SECURE": s.CSRF_COOKIE_SECURE,
+    "SESSION_COOKIE_HTTPONLY": s.SESSION_COOKIE_HTTPONLY,
+    "CSRF_COOKIE_HTTPONLY": s.CSRF_COOKIE_HTTPONLY,
+    "BENCH_ENDPOINTS": s.BENCH_ENDPOINTS,
+    "RENDERERS": s.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"],
+}))
+"""
+
+
+def test_production_defaults_are_the_safe_ones():
+    env = production_env(DJANGO_SETTINGS_MODULE="config.settings")
+
+    result = run("-c", PRINT_SETTINGS, env=env)
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["DEBUG"] is False
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31_536_000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    for name in ("SESSION_COOKIE", "CSRF_COOKIE"):
+        assert values[f"{name}_SECURE"] is True
+        assert values[f"{name}_HTTPONLY"] is True
+    assert values["BENCH_ENDPOINTS"] is False, "production exposes no benchmark view"
+    assert values["RENDERERS"] == ["drf_orjson_renderer.renderers.ORJSONRenderer"]
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = production_env()
+    del env[missing]
+
+    result = run("manage.py", "check", env=env)
+
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_the_schema_validates_without_warnings(tmp_path):
+    # The same database as the tests (embedded, or DATABASE_URL): generation reads no rows.
+    env = {**os.environ, "DJANGO_DEBUG": "false"}
+    schema = tmp_path / "schema.yaml"
+
+    result = run(
+        "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", str(schema), env=env
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert schema.stat().st_size > 1000
