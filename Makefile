@@ -42,8 +42,11 @@ run: sample
 	@echo ""
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py config.wsgi:application
 
+# pytest exits 5 when it collected no test: a failure, named so nobody mistakes it.
 test: install-dev
-	DJANGO_DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
+	@DJANGO_DEBUG=false $(BIN)/pytest $(PYTEST_ARGS) || { status=$$?; \
+		if [ $$status -eq 5 ]; then echo "pytest collected no tests (exit 5)" >&2; fi; \
+		exit $$status; }
 
 lint: install-dev
 	$(BIN)/ruff check .
