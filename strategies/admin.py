@@ -171,6 +171,8 @@ class GuideAdmin(SortableAdminBase, admin.ModelAdmin):
         "updated_at",
         "preview",
     ]
+    # Explicit: the annotated count groups rows, and grouped queries drop Meta.ordering.
+    ordering = ["-published_at", "-id"]
     list_select_related = ["author"]
     list_filter = [
         VisibilityFilter,
@@ -254,8 +256,9 @@ class StrategyAdmin(SortableAdminBase, admin.ModelAdmin):
     form = StrategyForm
     inlines = [ExerciseInline, PromptInline]
     list_display = ["title", "guide", "position", "exercise_count", "prompt_count", "preview"]
+    ordering = ["guide__title", "position", "id"]
     list_select_related = ["guide"]
-    list_filter = [("guide__status"), ("tags", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["guide__status", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "slug", "summary", "guide__title"]
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["guide", "tags"]
@@ -301,6 +304,7 @@ class StrategyAdmin(SortableAdminBase, admin.ModelAdmin):
 class ExerciseAdmin(admin.ModelAdmin):
     form = ExerciseForm
     list_display = ["title", "strategy", "position", "duration_minutes", "updated_at"]
+    fields = ["strategy", "position", "title", "slug", "duration_minutes", "instructions_markdown"]
     list_select_related = ["strategy"]
     list_filter = ["strategy__guide__status"]
     search_fields = ["title", "slug", "instructions_markdown", "strategy__title"]
