@@ -4,6 +4,7 @@ else's rows."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef, QuerySet
 from django_filters import rest_framework as filters
@@ -12,6 +13,32 @@ from journaling.models import MOOD_MAX, MOOD_MIN, Commitment, EntryTag, JournalE
 from strategies.models import SEARCH_CONFIG
 
 SEARCH_MAX_LENGTH = 200
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """`true`/`false` (or `1`/`0`); anything else is an error, not "no filter"."""
+
+    TRUE = frozenset({"true", "1"})
+    FALSE = frozenset({"false", "0"})
+
+    def to_python(self, value: object) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # The default widget turns unknown words into "no filter" before we see them.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
 
 
 def _mood_filter(field: str, lookup: str, text: str) -> filters.NumberFilter:
@@ -41,7 +68,7 @@ class JournalEntryFilter(filters.FilterSet):
     mood_before_max = _mood_filter("mood_before", "lte", "Mood before at most this.")
     mood_after_min = _mood_filter("mood_after", "gte", "Mood after at least this.")
     mood_after_max = _mood_filter("mood_after", "lte", "Mood after at most this.")
-    has_commitment = filters.BooleanFilter(
+    has_commitment = StrictBooleanFilter(
         field_name="commitment",
         lookup_expr="isnull",
         exclude=True,

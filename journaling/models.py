@@ -58,7 +58,7 @@ class MemberTag(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = [Lower("name"), "id"]
         constraints = [
             models.UniqueConstraint(
                 "owner", Lower("name"), name="journaling_membertag_owner_name_ci_unique"

@@ -301,7 +301,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
     def validate(self, attrs: dict) -> dict:
         strategy = self._merged(attrs, "strategy")
         exercise = self._merged(attrs, "exercise")
-        if strategy is None and exercise is None:
+        # A commitment whose strategy an editor has since deleted keeps working: only a
+        # request that sets the links must leave one in place.
+        sets_links = not self.partial or "strategy" in attrs or "exercise" in attrs
+        if sets_links and strategy is None and exercise is None:
             raise serializers.ValidationError(
                 "Commit to a strategy's smallest step or to an exercise: give `strategy` or "
                 "`exercise`.",

@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='journal_tags', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'ordering': ['name', 'id'],
+                'ordering': [django.db.models.functions.text.Lower('name'), 'id'],
             },
         ),
         migrations.AddField(

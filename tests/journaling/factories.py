@@ -29,6 +29,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 class JournalEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = JournalEntry
+        skip_postgeneration_save = True
 
     owner = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Entry {n}")
