@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from icalendar import Calendar, Conference, Timezone, vDuration
 from icalendar import Event as ICalEvent
 
-from events.models import Event, EventStatus
+from events.models import DEFAULT_TIMEZONE, Event, EventStatus
 
 PRODID = "-//Breakthrough//Events 1.0//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -134,6 +134,11 @@ def build_calendar(
         if known := years.get(event.timezone):
             first, last = min(first, known[0]), max(last, known[1])
         years[event.timezone] = (first, last)
+    if not events:
+        # RFC 5545 wants at least one component; an empty feed carries our default
+        # zone rather than being a file strict parsers refuse.
+        this_year = datetime.now(UTC).year
+        years[DEFAULT_TIMEZONE] = (this_year, this_year)
     for tzid, (first, last) in sorted(years.items()):
         calendar.add_component(_vtimezone(tzid, first, last))
     for event in events:

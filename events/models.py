@@ -35,8 +35,11 @@ FEED_HISTORY = timedelta(days=90)
 # unreachable at /api/v1/events/<slug>/.
 RESERVED_EVENT_SLUGS = frozenset({"upcoming", "next", "live", "calendar", "calendar-ics"})
 
+# Its own code, so a form's generic "Enter a valid URL." does not replace the message.
 validate_https_url = URLValidator(
-    schemes=["https"], message="Enter a full https:// link (plain http is not accepted)."
+    schemes=["https"],
+    message="Enter a full https:// link (plain http is not accepted).",
+    code="https_required",
 )
 
 

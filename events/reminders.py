@@ -91,12 +91,12 @@ def due_reminders(now: datetime):
         output_field=DateTimeField(),
     )
     return (
-        Reminder.objects.annotate(remind_at=remind_at)
+        Reminder.objects.annotate(due_at=remind_at)
         .filter(
             event__status__in=HAPPENING_STATUSES,
             # A bound the index on starts_at can use; the exact test is remind_at.
             event__starts_at__lte=now + LONGEST_OFFSET,
-            remind_at__lte=now,
+            due_at__lte=now,
         )
         .filter(_not_handled_for_current_start(), _ready_to_try(now))
     )

@@ -20,7 +20,7 @@ urlpatterns = [
     path(f"events/{SLUG}/calendar.ics", views.EventCalendarView.as_view(), name="event-calendar"),
     path(f"series/{SLUG}/calendar.ics", views.SeriesCalendarView.as_view(), name="series-calendar"),
     re_path(
-        r"^calendar/(?P<token>[A-Za-z0-9_-]{32,64})\.ics$",
+        r"^calendar/(?P<token>[^/]+)\.ics$",
         views.MemberCalendarView.as_view(),
         name="member-calendar",
     ),
