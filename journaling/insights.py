@@ -69,7 +69,8 @@ SELECT w.week_start, count(e.id) AS entries, count(DISTINCT e.entry_date) AS day
 FROM weeks w
 LEFT JOIN journaling_journalentry e
        ON e.owner_id = %(owner)s
-      AND e.entry_date >= w.week_start AND e.entry_date < w.week_start + 7
+      AND e.entry_date >= GREATEST(w.week_start, COALESCE(%(start)s::date, w.week_start))
+      AND e.entry_date < w.week_start + 7
 GROUP BY w.week_start
 ORDER BY w.week_start
 """

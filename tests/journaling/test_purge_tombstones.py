@@ -1,0 +1,50 @@
+"""`manage.py purge_journal_tombstones`: old tombstones go, recent ones stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from journaling.models import Tombstone, TombstonePurge
+from tests.journaling.factories import TombstoneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("purge_journal_tombstones", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_purges_past_the_retention_and_records_the_watermark(member):
+    now = timezone.now()
+    old = TombstoneFactory(owner=member, deleted_at=now - timedelta(days=181))
+    older = TombstoneFactory(owner=member, deleted_at=now - timedelta(days=400))
+    recent = TombstoneFactory(owner=member, deleted_at=now - timedelta(days=179))
+    expected_through = max(
+        Tombstone.objects.filter(pk__in=[old.pk, older.pk]).values_list("change_seq", flat=True)
+    )
+
+    assert "Deleted 2 tombstones" in run()
+
+    assert list(Tombstone.objects.all()) == [recent]
+    purge = TombstonePurge.objects.get()
+    assert (purge.purged_count, purge.through_seq) == (2, expected_through)
+
+
+def test_dry_run_and_nothing_to_do(member):
+    TombstoneFactory(owner=member, deleted_at=timezone.now() - timedelta(days=30))
+    assert "Would delete 1" in run("--days", "7", "--dry-run")
+    assert Tombstone.objects.count() == 1
+    assert "No tombstone" in run()
+    assert not TombstonePurge.objects.exists()
+
+
+def test_days_must_be_positive():
+    with pytest.raises(CommandError):
+        run("--days", "0")
