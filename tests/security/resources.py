@@ -56,11 +56,41 @@ def _saved_items(world: World) -> None:
 
     item = SavedItem.objects.create(owner=world.owner, guide=world.guide)
     world.ids["saved_item"] = str(item.pk)
+    world.secrets.append(str(item.pk))
     world.other_guide = GuideFactory()
 
 
-# One builder per app with private records; each adds to `world.ids`.
-WORLD_BUILDERS: list[Callable[[World], None]] = [_saved_items]
+def _journal(world: World) -> None:
+    from tests.journaling.factories import (
+        CommitmentFactory,
+        JournalEntryFactory,
+        MemberTagFactory,
+    )
+
+    tag = MemberTagFactory(owner=world.owner, name=world.secret("owner-tag"))
+    entry = JournalEntryFactory(
+        owner=world.owner,
+        title=world.secret("owner-title"),
+        body=world.secret("owner-body"),
+        tags=[tag],
+    )
+    commitment = CommitmentFactory(owner=world.owner, text=world.secret("owner-commitment"))
+    world.ids.update(entry=str(entry.pk), commitment=str(commitment.pk))
+    world.secrets += [str(entry.pk), str(commitment.pk)]
+
+
+def _events(world: World) -> None:
+    from tests.events.factories import CalendarFeedFactory, EventFactory, ReminderFactory
+
+    world.event = EventFactory()
+    reminder = ReminderFactory(owner=world.owner, event=world.event, minutes_before=60)
+    feed = CalendarFeedFactory(owner=world.owner)
+    world.ids.update(reminder=str(reminder.pk), feed_token=feed.token)
+    world.secrets += [feed.token]
+
+
+# One builder per app with private records; each adds to `world.ids` and `world.secrets`.
+WORLD_BUILDERS: list[Callable[[World], None]] = [_saved_items, _journal, _events]
 
 
 @dataclass(frozen=True)
@@ -71,11 +101,21 @@ class Expectation:
     owner_status: int
     params: Callable[[World], dict[str, str]] | None = None
     body: Callable[[World], dict[str, Any]] | None = None
+    # The path names a public record (an event), not one of the owner's: anyone may
+    # act on it for themselves, so a stranger gets no 404 there.
+    public_path: bool = False
 
 
-def _saved_item(world: World) -> dict[str, str]:
-    return {"id": world.ids["saved_item"]}
+def _ids(name: str, key: str = "id") -> Callable[[World], dict[str, str]]:
+    return lambda world: {key: world.ids[name]}
 
+
+def _event(world: World) -> dict[str, str]:
+    return {"slug": world.event.slug}
+
+
+ENTRY_BODY = {"title": "Rewritten", "body": "Rewritten words.", "mood_before": 3}
+COMMITMENT_BODY = {"text": "Walk for five minutes", "due_date": "2026-01-15"}
 
 EXPECTATIONS: dict[str, Expectation] = {
     # accounts
@@ -91,8 +131,52 @@ EXPECTATIONS: dict[str, Expectation] = {
     # strategies: saved items
     "GET /api/v1/me/saved/": Expectation(200),
     "POST /api/v1/me/saved/": Expectation(201, body=lambda w: {"guide": w.other_guide.slug}),
-    "DELETE /api/v1/me/saved/{id}/": Expectation(204, params=_saved_item),
+    "DELETE /api/v1/me/saved/{id}/": Expectation(204, params=_ids("saved_item")),
+    # journaling
+    "GET /api/v1/journal/entries/": Expectation(200),
+    "POST /api/v1/journal/entries/": Expectation(201, body=lambda w: dict(ENTRY_BODY)),
+    "GET /api/v1/journal/entries/{id}/": Expectation(200, params=_ids("entry")),
+    "PUT /api/v1/journal/entries/{id}/": Expectation(
+        200, params=_ids("entry"), body=lambda w: dict(ENTRY_BODY)
+    ),
+    "PATCH /api/v1/journal/entries/{id}/": Expectation(
+        200, params=_ids("entry"), body=lambda w: {"mood_after": 7}
+    ),
+    "DELETE /api/v1/journal/entries/{id}/": Expectation(204, params=_ids("entry")),
+    "GET /api/v1/journal/commitments/": Expectation(200),
+    "POST /api/v1/journal/commitments/": Expectation(
+        201, body=lambda w: {**COMMITMENT_BODY, "strategy": w.strategy.slug}
+    ),
+    "GET /api/v1/journal/commitments/{id}/": Expectation(200, params=_ids("commitment")),
+    "PUT /api/v1/journal/commitments/{id}/": Expectation(
+        200,
+        params=_ids("commitment"),
+        body=lambda w: {**COMMITMENT_BODY, "strategy": w.strategy.slug},
+    ),
+    "PATCH /api/v1/journal/commitments/{id}/": Expectation(
+        200, params=_ids("commitment"), body=lambda w: {"text": "Walk for ten minutes"}
+    ),
+    "DELETE /api/v1/journal/commitments/{id}/": Expectation(204, params=_ids("commitment")),
+    "POST /api/v1/journal/commitments/{id}/check-in/": Expectation(
+        200,
+        params=_ids("commitment"),
+        body=lambda w: {"status": "done", "entry": {"body": "Did it, briefly."}},
+    ),
+    "GET /api/v1/journal/changes/": Expectation(200),
+    "GET /api/v1/journal/insights/": Expectation(200),
+    "GET /api/v1/journal/export/": Expectation(200),
+    # events: reminders and the private calendar feed
+    "POST /api/v1/events/{slug}/reminders/": Expectation(
+        201, params=_event, body=lambda w: {"minutes_before": 15}, public_path=True
+    ),
+    "GET /api/v1/me/reminders/": Expectation(200),
+    "GET /api/v1/me/reminders/{id}/": Expectation(200, params=_ids("reminder")),
+    "DELETE /api/v1/me/reminders/{id}/": Expectation(204, params=_ids("reminder")),
+    "GET /api/v1/me/calendar-feed/": Expectation(200),
+    "POST /api/v1/me/calendar-feed/": Expectation(200),
+    "DELETE /api/v1/me/calendar-feed/": Expectation(204),
 }
+
 
 # Tables whose rows change on every authenticated request (knox refreshes a token's
 # expiry) or hold no personal data of the owner.
