@@ -24,6 +24,21 @@ from strategies.models import (
     Tag,
 )
 
+# Long text and the stored search vector are left in the database wherever a serializer
+# does not show them: on a page of 100 rows they are most of the bytes read.
+GUIDE_TEXT = (
+    "body_markdown",
+    "body_html",
+    "disclaimer_markdown",
+    "disclaimer_html",
+    "search_vector",
+)
+STRATEGY_TEXT = ("body_markdown", "body_html", "search_vector")
+
+
+def _under(path: str, fields: tuple[str, ...]) -> list[str]:
+    return [f"{path}__{field}" for field in fields]
+
 
 def _visible(queryset: QuerySet, *, include_drafts: bool, now: datetime | None) -> QuerySet:
     return queryset if include_drafts else queryset.published(now or timezone.now())
@@ -35,6 +50,7 @@ def guide_list(*, include_drafts: bool = False, now: datetime | None = None) -> 
     return (
         _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
         .select_related("author")
+        .defer(*GUIDE_TEXT)
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name", "id")))
         .annotate(strategy_count=_count_subquery(Strategy.objects.all(), "guide_id"))
     )
@@ -47,14 +63,19 @@ def guide_detail(*, include_drafts: bool = False, now: datetime | None = None) -
     relations = (
         GuideRelation.objects.filter(to_guide__in=related_targets.values("pk"))
         .select_related("to_guide")
+        .defer(*_under("to_guide", GUIDE_TEXT))
         .order_by("position", "id")
     )
     return (
         _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
         .select_related("author")
+        .defer("search_vector")
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.order_by("name", "id")),
-            Prefetch("strategies", queryset=Strategy.objects.order_by("position", "id")),
+            Prefetch(
+                "strategies",
+                queryset=Strategy.objects.defer(*STRATEGY_TEXT).order_by("position", "id"),
+            ),
             Prefetch("relations", queryset=relations, to_attr="visible_relations"),
         )
     )
@@ -67,6 +88,7 @@ def strategy_list(
     return (
         _visible(Strategy.objects.all(), include_drafts=include_drafts, now=now)
         .select_related("guide")
+        .defer(*STRATEGY_TEXT, *_under("guide", GUIDE_TEXT))
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name", "id")))
     )
 
@@ -78,9 +100,13 @@ def strategy_detail(
     return (
         _visible(Strategy.objects.all(), include_drafts=include_drafts, now=now)
         .select_related("guide__author")
+        .defer("search_vector", *_under("guide", GUIDE_TEXT))
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.order_by("name", "id")),
-            Prefetch("exercises", queryset=Exercise.objects.order_by("position", "id")),
+            Prefetch(
+                "exercises",
+                queryset=Exercise.objects.defer("search_vector").order_by("position", "id"),
+            ),
             Prefetch("prompts", queryset=Prompt.objects.order_by("position", "id")),
         )
     )
@@ -89,14 +115,22 @@ def strategy_detail(
 def exercise_list(
     *, include_drafts: bool = False, now: datetime | None = None
 ) -> QuerySet[Exercise]:
-    return _visible(Exercise.objects.all(), include_drafts=include_drafts, now=now).select_related(
-        "strategy__guide"
+    return (
+        _visible(Exercise.objects.all(), include_drafts=include_drafts, now=now)
+        .select_related("strategy__guide")
+        .defer(
+            "search_vector",
+            *_under("strategy", STRATEGY_TEXT),
+            *_under("strategy__guide", GUIDE_TEXT),
+        )
     )
 
 
 def prompt_list(*, include_drafts: bool = False, now: datetime | None = None) -> QuerySet[Prompt]:
-    return _visible(Prompt.objects.all(), include_drafts=include_drafts, now=now).select_related(
-        "strategy__guide"
+    return (
+        _visible(Prompt.objects.all(), include_drafts=include_drafts, now=now)
+        .select_related("strategy__guide")
+        .defer(*_under("strategy", STRATEGY_TEXT), *_under("strategy__guide", GUIDE_TEXT))
     )
 
 
@@ -134,8 +168,10 @@ def _count_subquery(rows: QuerySet, column: str) -> Coalesce:
 
 def person_detail(*, include_drafts: bool = False, now: datetime | None = None) -> QuerySet[Person]:
     """People with the guides they wrote that the viewer may see, newest first."""
-    guides = _visible(Guide.objects.all(), include_drafts=include_drafts, now=now).order_by(
-        "-published_at", "-id"
+    guides = (
+        _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
+        .defer(*GUIDE_TEXT)
+        .order_by("-published_at", "-id")
     )
     return Person.objects.prefetch_related(
         Prefetch("guides", queryset=guides, to_attr="visible_guides")
@@ -154,4 +190,9 @@ def saved_items_of(*, owner, now: datetime | None = None) -> QuerySet[SavedItem]
             | Q(strategy__guide__in=public_guides.values("pk"))
         )
         .select_related("guide", "strategy__guide")
+        .defer(
+            *_under("guide", GUIDE_TEXT),
+            *_under("strategy", STRATEGY_TEXT),
+            *_under("strategy__guide", GUIDE_TEXT),
+        )
     )

@@ -192,3 +192,22 @@ def test_saved_items_list_is_fixed_cost(
         response = member_client.get("/api/v1/me/saved/", {"page_size": 100})
     assert len(response.json()["results"]) == 100
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/guides/", "/api/v1/strategies/", "/api/v1/exercises/"])
+def test_editor_preview_lists_are_fixed_cost(
+    editor_client, bulk_content, path, django_assert_max_num_queries
+):
+    # Token authentication adds a constant few queries; preview skips the shared cache.
+    counts = [
+        _measure(
+            django_assert_max_num_queries,
+            8,
+            editor_client,
+            path,
+            preview="true",
+            page_size=size,
+        )[1]
+        for size in (10, 100)
+    ]
+    assert counts[0] == counts[1]

@@ -7,8 +7,10 @@ starts with the prefix (default `gen-`), and only those.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from strategies.generator import delete_generated, generate
+from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
 
 
 class Command(BaseCommand):
@@ -49,4 +51,9 @@ class Command(BaseCommand):
             seed=options["seed"],
             prefix=prefix,
         )
+        # Fresh planner statistics, so measurements right after a bulk load see the
+        # query plans a settled database would use.
+        with connection.cursor() as cursor:
+            for model in (Guide, Strategy, Exercise, Prompt, GuideRelation, Tag, Person):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         self.stdout.write(self.style.SUCCESS(f"Generated {counts}."))
