@@ -7,6 +7,7 @@ serializer reads only what the selectors in `strategies.selectors` already loade
 
 from __future__ import annotations
 
+from django.core.validators import slug_re
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -323,16 +324,25 @@ class SavedItemSerializer(serializers.ModelSerializer):
         return SavedItemType.GUIDE if item.guide_id else SavedItemType.STRATEGY
 
 
+class SlugReferenceField(serializers.SlugRelatedField):
+    """A reference by slug; a value that cannot be a slug is "not found" without a query."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not slug_re.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
+        return super().to_internal_value(data)
+
+
 class SavedItemCreateSerializer(serializers.Serializer):
     """Exactly one of `guide` or `strategy`, by slug; only published content."""
 
-    guide = serializers.SlugRelatedField(
+    guide = SlugReferenceField(
         slug_field="slug",
         queryset=Guide.objects.none(),
         required=False,
         help_text="Slug of a published guide.",
     )
-    strategy = serializers.SlugRelatedField(
+    strategy = SlugReferenceField(
         slug_field="slug",
         queryset=Strategy.objects.none(),
         required=False,

@@ -40,6 +40,8 @@ from strategies.filters import (
     search_query,
 )
 
+# What a SlugField accepts; anything else never reaches the database (a NUL byte would).
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 PREVIEW_PARAM = "preview"
 PREVIEW_CACHE_CONTROL = "private, no-store"
 _TRUE = {"true", "1", "yes"}
@@ -99,6 +101,7 @@ class PublicContentViewSet(PublicPreviewMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, public, cached content, looked up by slug."""
 
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
 
 
@@ -213,6 +216,7 @@ class TagViewSet(PublicContentViewSet):
 )
 class PersonViewSet(PublicPreviewMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     serializer_class = api.PersonDetailSerializer
 
     def get_queryset(self) -> QuerySet:
