@@ -43,7 +43,7 @@ from strategies.filters import (
 # What a SlugField accepts; anything else never reaches the database (a NUL byte would).
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 PREVIEW_PARAM = "preview"
-PREVIEW_CACHE_CONTROL = "private, no-store"
+PRIVATE_NO_STORE = "private, no-store"
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
 
@@ -93,7 +93,7 @@ class PublicPreviewMixin(PublicCacheMixin):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if PREVIEW_PARAM in request.GET:
-            response["Cache-Control"] = PREVIEW_CACHE_CONTROL
+            response["Cache-Control"] = PRIVATE_NO_STORE
         return response
 
 
@@ -408,5 +408,5 @@ class SavedItemViewSet(
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = PREVIEW_CACHE_CONTROL
+        response["Cache-Control"] = PRIVATE_NO_STORE
         return response
