@@ -68,3 +68,16 @@ def test_the_author_page(api_client):
     person = api_client.get("/api/v1/people/simon-jacobson/").json()
     assert person["bio"]
     assert len(person["guides"]) == 7
+
+
+def test_the_management_command_loads_it_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, second = StringIO(), StringIO()
+    call_command("load_sample_content", stdout=first)
+    call_command("load_sample_content", stdout=second)
+    assert "strategies.sample_content.load: 0 new rows" not in first.getvalue()
+    assert "strategies.sample_content.load: 0 new rows" in second.getvalue()
+    assert Guide.objects.filter(slug=MAIN).exists()
