@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -249,8 +250,36 @@ def wrk(base: str, target: Target, token: str, args: argparse.Namespace, seconds
     raise RuntimeError(f"wrk printed no summary:\n{output}")
 
 
-def measure(base: str, target: Target, token: str, args: argparse.Namespace) -> Result:
+def drain(base: str, workers: int, timeout: float = 120) -> None:
+    """Wait until every worker is idle again. wrk hangs up when its time is out, but a
+    sync worker finishes the request it holds first, so a slow endpoint would eat
+    into the next endpoint's measurement."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with ThreadPoolExecutor(workers) as pool:
+            durations = list(
+                pool.map(lambda _: _timed_fetch(f"{base}/bench/ceiling"), range(workers))
+            )
+        if max(durations) < 0.1:
+            return
+    raise RuntimeError("gunicorn stayed busy after the last run")
+
+
+def _timed_fetch(url: str, headers: dict[str, str] | None = None) -> float:
+    started = time.monotonic()
+    fetch(url, headers=headers, timeout=120)
+    return time.monotonic() - started
+
+
+def measure(
+    base: str, target: Target, token: str, args: argparse.Namespace, workers: int
+) -> Result:
+    drain(base, workers)
+    headers = {"Authorization": f"Token {token}"} if target.member else {}
+    for _ in range(3):  # fill whatever cache the endpoint keeps, one request at a time
+        _timed_fetch(f"{base}{target.path}", headers)
     wrk(base, target, token, args, args.warmup)
+    drain(base, workers)
     summary = wrk(base, target, token, args, args.duration)
     seconds = summary["duration_us"] / 1e6
     return Result(
@@ -278,15 +307,28 @@ def run_targets(
                 skipped.append(target)
                 print(f"  {target.name:<24} skipped: {target.note}", flush=True)
                 continue
-            result = measure(server.url, target, token, args)
+            result = measure(server.url, target, token, args, args.workers)
             results.append(result)
-            print(
-                f"  {target.name:<24} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.1f} ms"
-                f"  p95 {result.p95_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms"
-                f"  errors {result.errors}",
-                flush=True,
-            )
+            _print(result)
+        # The ceiling once more, last: on a shared machine the first reading can be low.
+        ceiling = next((r for r in results if r.target.name == "ceiling"), None)
+        if ceiling is not None:
+            again = measure(server.url, ceiling.target, token, args, args.workers)
+            _print(again)
+            ceiling.extra["readings"] = [round(ceiling.rps), round(again.rps)]
+            if again.rps > ceiling.rps:
+                again.extra = ceiling.extra
+                results[results.index(ceiling)] = again
     return results, skipped
+
+
+def _print(result: Result) -> None:
+    print(
+        f"  {result.target.name:<24} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms"
+        f"  p95 {result.p95_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms"
+        f"  n {result.requests:6d}  errors {result.errors}",
+        flush=True,
+    )
 
 
 # --- reporting ------------------------------------------------------------------------
@@ -332,16 +374,17 @@ def data_sizes(database_url: str) -> dict[str, int]:
 def table(results: list[Result], skipped: list[Target]) -> str:
     ceiling = next((r.rps for r in results if r.target.name == "ceiling"), 0.0)
     lines = [
-        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | vs ceiling | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | vs ceiling | requests | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
-        share = f"{r.rps / ceiling:.2f}" if ceiling else "n/a"
+        share = f"{r.rps / ceiling:.3f}" if ceiling else "n/a"
+        rps = f"{r.rps:,.0f}" if r.rps >= 100 else f"{r.rps:.1f}"
         lines.append(
-            f"| {r.target.label} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
-            f"{r.p99_ms:.1f} | {share} | {r.errors} |"
+            f"| {r.target.label} | {rps} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {share} | {r.requests:,} | {r.errors} |"
         )
-    lines.extend(f"| {t.label} | skipped | | | | | {t.note} |" for t in skipped)
+    lines.extend(f"| {t.label} | skipped | | | | | | {t.note} |" for t in skipped)
     return "\n".join(lines)
 
 
@@ -383,6 +426,11 @@ def render_report(
         "",
         table(results, skipped),
     ]
+    ceiling = next((r for r in results if r.target.name == "ceiling"), None)
+    if ceiling is not None and "readings" in ceiling.extra:
+        first, last = ceiling.extra["readings"]
+        note = f"The ceiling was measured first and last ({first:,} and {last:,} req/s); "
+        parts += ["", note + "the ratios use the higher reading."]
     if pooled:
         parts += [
             "",
@@ -414,6 +462,13 @@ def main(argv: list[str] | None = None) -> int:
     ]  # fmt: skip
     seeding.seed(seeding.parse_args(seed_argv))
     RESULTS_DIR.mkdir(exist_ok=True)
+    # As the image does at build time; otherwise whitenoise warns on every worker start.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=BASE_DIR,
+        env=server_env(args),
+        check=True,
+    )
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     names = set(args.only) if args.only else None
 
