@@ -15,6 +15,9 @@ What keeps subscribed calendars true:
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -36,6 +39,9 @@ ICAL_STATUS = {
     EventStatus.CANCELLED: "CANCELLED",
 }
 UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal"})
+CALENDAR_END = b"END:VCALENDAR\r\n"
+# About 1 KB each: at most some 20 MB per process.
+VEVENT_MEMO_SIZE = 20_000
 GOOGLE_URL = "https://calendar.google.com/calendar/render"
 OUTLOOK_URL = "https://outlook.live.com/calendar/0/action/compose"
 OFFICE365_URL = "https://outlook.office.com/calendar/0/action/compose"
@@ -141,9 +147,80 @@ def build_calendar(
         years[DEFAULT_TIMEZONE] = (this_year, this_year)
     for tzid, (first, last) in sorted(years.items()):
         calendar.add_component(_vtimezone(tzid, first, last))
+    head = calendar.to_ical()
+    if not head.endswith(CALENDAR_END):
+        raise RuntimeError("icalendar changed how it ends a calendar; update build_calendar.")
+    return head[: -len(CALENDAR_END)] + b"".join(_vevents(events, url_for)) + CALENDAR_END
+
+
+def _vevent_key(event: Event, url: str) -> str:
+    """Names one serialised VEVENT by every value it is made of, so an edit (even one
+    that bypasses `save()`) can never be served from an old entry."""
+    parts = (
+        event.pk,
+        event.uid,
+        event.title,
+        event.description_markdown,
+        event.starts_at.isoformat(),
+        event.ends_at.isoformat(),
+        event.timezone,
+        event.status,
+        event.sequence,
+        event.location,
+        event.stream_url,
+        event.podcast_url,
+        event.recording_url,
+        event.created_at.isoformat(),
+        event.updated_at.isoformat(),
+        url,
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
+class _VeventMemo:
+    """Serialised VEVENTs kept in this process, least recently used dropped first.
+
+    icalendar takes about a millisecond per event, so a feed of thousands rebuilt after
+    each content change would take seconds; unchanged events are reused instead. Kept
+    in memory rather than in the shared cache: the database cache backend writes keys
+    one by one (thousands of round trips), and a worker rebuilds a feed only after the
+    shared response cache has missed."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            if (body := self.entries.get(key)) is not None:
+                self.entries.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: bytes) -> None:
+        with self.lock:
+            self.entries[key] = body
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+vevent_memo = _VeventMemo(VEVENT_MEMO_SIZE)
+
+
+def _vevents(events: list[Event], url_for: Callable[[Event], str]) -> list[bytes]:
+    parts = []
     for event in events:
-        calendar.add_component(_ical_event(event, url=url_for(event)))
-    return calendar.to_ical()
+        url = url_for(event)
+        key = _vevent_key(event, url)
+        if (body := vevent_memo.get(key)) is None:
+            body = _ical_event(event, url=url).to_ical()
+            vevent_memo.put(key, body)
+        parts.append(body)
+    return parts
 
 
 def _compact_utc(moment: datetime) -> str:

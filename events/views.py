@@ -332,7 +332,10 @@ class CalendarFileMixin:
         )
 
     def url_for(self, event: Event) -> str:
-        return self.request.build_absolute_uri(reverse("event-detail", kwargs={"slug": event.slug}))
+        # Reversed once per request: a feed asks for thousands of these.
+        if not hasattr(self, "_event_url_prefix"):
+            self._event_url_prefix = self.request.build_absolute_uri(reverse("event-list"))
+        return f"{self._event_url_prefix}{event.slug}/"
 
 
 class PublicCalendarView(ClockAwareCacheMixin, ClockMixin, CalendarFileMixin, APIView):

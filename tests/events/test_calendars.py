@@ -215,3 +215,33 @@ def test_an_unknown_calendar_is_a_json_404(api_client):
     assert response["Content-Type"] == "application/json"
     assert response.json()["errors"][0]["code"] == "not_found"
     assert api_client.get("/api/v1/series/nope/calendar.ics").status_code == 404
+
+
+def test_cached_vevents_give_exactly_what_icalendar_writes(sample_talk):
+    from events import calendars
+
+    events = [sample_talk, EventFactory(title="second", status=EventStatus.CANCELLED)]
+
+    def url_for(event):
+        return f"https://api.example.org/api/v1/events/{event.slug}/"
+
+    def build():
+        return calendars.build_calendar(events, url_for=url_for, uid="u@x", name="Feed")
+
+    calendars.vevent_memo.clear()
+    cold = build()
+    warm = build()  # every VEVENT from the memo now
+    assert len(calendars.vevent_memo.entries) == 2
+    reference = Calendar.from_ical(cold)
+    rebuilt = Calendar.new(
+        prodid=calendars.PRODID, uid="u@x", name="Feed", method="PUBLISH", calscale="GREGORIAN"
+    )
+    for name in ("REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        rebuilt[name] = reference[name]
+    for component in reference.timezones:
+        rebuilt.add_component(component)
+    for event in events:
+        rebuilt.add_component(calendars._ical_event(event, url=url_for(event)))
+    assert cold == warm == rebuilt.to_ical()
+    events[0].title = "Renamed"  # a changed event is serialised again, not read back
+    assert b"SUMMARY:Renamed" in build()

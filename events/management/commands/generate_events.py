@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core.http_cache import bump_content_version
 from events.models import Event, EventStatus, Series
 
 ZONES = ["America/New_York", "Europe/London", "Asia/Jerusalem", "America/Los_Angeles", "UTC"]
@@ -75,4 +76,6 @@ class Command(BaseCommand):
                 Event.objects.bulk_create(rows)
                 rows = []
         Event.objects.bulk_create(rows)
+        # bulk_create sends no signals: renew the public cache's version ourselves.
+        transaction.on_commit(bump_content_version)
         self.stdout.write(f"{count} events created across {len(series)} series.")
