@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
 from core import errors, views
@@ -28,8 +29,10 @@ urlpatterns = [
     path("api/redoc/", views.RedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
     # Anything else under /api/ that ends in a slash is a JSON 404 (paths without the
-    # slash fall through to APPEND_SLASH first), in DEBUG as in production.
-    re_path(r"^api/(?:.*/)?$", errors.not_found),
+    # slash fall through to APPEND_SLASH first), in DEBUG as in production. Exempt from
+    # CSRF: it changes nothing, and a DELETE with a session cookie to an unknown id must
+    # get this 404, not Django's HTML "CSRF failed" page.
+    re_path(r"^api/(?:.*/)?$", csrf_exempt(errors.not_found)),
 ]
 
 if settings.BENCH_ENDPOINTS:
