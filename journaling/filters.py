@@ -15,8 +15,27 @@ from strategies.models import SEARCH_CONFIG
 SEARCH_MAX_LENGTH = 200
 
 
+class NoBlankFilterForm(forms.Form):
+    """`?date_from=` with nothing after it is a 400, not "no filter": a client that
+    sends an empty date or number has a bug it should hear about. Text filters may be
+    empty (`?q=` searches for nothing, so filters nothing)."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if self.data.get(name) == "" and not isinstance(field, forms.CharField):
+                code = "invalid_choice" if "invalid_choice" in field.error_messages else "invalid"
+                self.add_error(
+                    name,
+                    forms.ValidationError("Give a value, or leave this parameter out.", code=code),
+                )
+        return cleaned
+
+
 class StrictBooleanField(forms.NullBooleanField):
     """`true`/`false` (or `1`/`0`); anything else is an error, not "no filter"."""
+
+    default_error_messages = {"invalid": "Use true or false."}
 
     TRUE = frozenset({"true", "1"})
     FALSE = frozenset({"false", "0"})
@@ -41,8 +60,14 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class IntegerFilter(filters.NumberFilter):
+    """Whole numbers only: a mood of 2.5 is a 400, not a silent rounding."""
+
+    field_class = forms.IntegerField
+
+
 def _mood_filter(field: str, lookup: str, text: str) -> filters.NumberFilter:
-    return filters.NumberFilter(
+    return IntegerFilter(
         field_name=field,
         lookup_expr=lookup,
         min_value=MOOD_MIN,
@@ -86,6 +111,7 @@ class JournalEntryFilter(filters.FilterSet):
     class Meta:
         model = JournalEntry
         fields: list[str] = []
+        form = NoBlankFilterForm
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         tagged = EntryTag.objects.filter(entry=OuterRef("pk"), tag__name__iexact=value.strip())
@@ -109,3 +135,4 @@ class CommitmentFilter(filters.FilterSet):
     class Meta:
         model = Commitment
         fields: list[str] = []
+        form = NoBlankFilterForm

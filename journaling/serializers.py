@@ -3,6 +3,7 @@ owner is never a field, and `id` is writable only when creating."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ from journaling.selectors import member_today
 from strategies.models import Exercise, Prompt, Strategy
 
 EARLIEST_ENTRY_DATE = date(1900, 1, 1)
+DUE_DATE_DAYS_AHEAD = 5 * 366
 
 
 def _current_link_id(field: serializers.Field) -> Any:
@@ -44,6 +46,12 @@ class PublishedContentField(serializers.SlugRelatedField):
     def __init__(self, model: type[Model], **kwargs: Any) -> None:
         self.model = model
         super().__init__(slug_field="slug", queryset=model.objects.all(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Model:
+        # A NUL byte would reach PostgreSQL, which refuses it in any text (a 500).
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
     def get_queryset(self) -> QuerySet:
         published = self.model.objects.published()
@@ -63,6 +71,13 @@ class PublishedPromptField(serializers.PrimaryKeyRelatedField):
 class OwnCommitmentField(serializers.PrimaryKeyRelatedField):
     """One of the requesting member's commitments; anyone else's id reads as unknown."""
 
+    def to_internal_value(self, data: Any) -> Commitment:
+        try:
+            uuid.UUID(str(data))
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
     def get_queryset(self) -> QuerySet:
         request = self.context.get("request")
         if request is None or not request.user.is_authenticated:
@@ -77,19 +92,51 @@ class OwnCommitmentField(serializers.PrimaryKeyRelatedField):
         "maxItems": MAX_TAGS_PER_ENTRY,
     }
 )
-class TagNamesField(serializers.ListField):
-    """Tag names; read from the entry's tags, sorted case-insensitively."""
+class TagNamesField(serializers.Field):
+    """Tag names; read from the entry's tags, sorted case-insensitively. Errors name the
+    field itself, not a list position, so the schema can describe every one of them."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            child=serializers.CharField(max_length=TAG_MAX_LENGTH),
-            max_length=MAX_TAGS_PER_ENTRY,
-            **kwargs,
-        )
+    default_error_messages = {
+        "not_a_list": "Send a list of tag names.",
+        "not_text": "Every tag is a piece of text.",
+        "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
+        "too_many": f"An entry has at most {MAX_TAGS_PER_ENTRY} tags.",
+    }
 
-    def to_representation(self, data: Any) -> list[str]:
-        tags: list[MemberTag] = list(data.all()) if hasattr(data, "all") else list(data)
+    def to_internal_value(self, data: Any) -> list[str]:
+        if not isinstance(data, list):
+            self.fail("not_a_list")
+        if len(data) > MAX_TAGS_PER_ENTRY:
+            self.fail("too_many")
+        for name in data:
+            if not isinstance(name, str) or "\x00" in name:
+                self.fail("not_text")
+            if len(name.strip()) > TAG_MAX_LENGTH:
+                self.fail("too_long")
+        return data
+
+    def to_representation(self, value: Any) -> list[str]:
+        tags: list[MemberTag] = list(value.all()) if hasattr(value, "all") else list(value)
         return sorted((tag.name for tag in tags), key=str.casefold)
+
+
+class LocalDateField(serializers.DateField):
+    """A date on the member's calendar, from 1900 to `days_ahead` days after their today."""
+
+    default_error_messages = {"out_of_range": "Choose a date from {first} to {last}."}
+
+    def __init__(self, *, days_ahead: int, **kwargs: Any) -> None:
+        self.days_ahead = days_ahead
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value: Any) -> date:
+        day = super().to_internal_value(value)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        last = member_today(user) + timedelta(days=self.days_ahead)
+        if not EARLIEST_ENTRY_DATE <= day <= last:
+            self.fail("out_of_range", first=EARLIEST_ENTRY_DATE, last=last)
+        return day
 
 
 def _mood_field() -> serializers.IntegerField:
@@ -128,9 +175,13 @@ class EntryContentSerializer(serializers.ModelSerializer):
     )
     mood_before = _mood_field()
     mood_after = _mood_field()
-    entry_date = serializers.DateField(
+    entry_date = LocalDateField(
+        days_ahead=1,
         required=False,
-        help_text="Your local date for this entry; defaults to today in your time zone.",
+        help_text=(
+            "Your local date for this entry; defaults to today in your time zone. From "
+            "1900-01-01 to tomorrow (for travellers)."
+        ),
     )
 
     class Meta:
@@ -144,15 +195,6 @@ class EntryContentSerializer(serializers.ModelSerializer):
             "mood_after",
             "entry_date",
         ]
-
-    def validate_entry_date(self, value: date) -> date:
-        request = self.context.get("request")
-        latest = member_today(request.user) + timedelta(days=1) if request else None
-        if value < EARLIEST_ENTRY_DATE or (latest and value > latest):
-            raise serializers.ValidationError(
-                "Choose a date between 1900-01-01 and today.", code="out_of_range"
-            )
-        return value
 
     def _merged(self, attrs: dict, name: str, default: Any = None) -> Any:
         """The value `name` will have after this write (PATCH keeps stored values)."""
@@ -259,8 +301,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
         help_text="What you will do; defaults to the exercise's title or the strategy's "
         "smallest step.",
     )
-    due_date = serializers.DateField(
-        required=False, help_text="Your local date; defaults to today in your time zone."
+    due_date = LocalDateField(
+        days_ahead=DUE_DATE_DAYS_AHEAD,
+        required=False,
+        help_text="Your local date; defaults to today. Up to five years ahead.",
     )
     version = serializers.IntegerField(
         read_only=True, help_text="Rises on every change; sent as the ETag."
@@ -321,11 +365,6 @@ class CommitmentSerializer(serializers.ModelSerializer):
         if text is not None and not text.strip():
             raise serializers.ValidationError(
                 {"text": ["Say what you will do, or leave `text` out."]}, code="blank"
-            )
-        due = attrs.get("due_date")
-        if due is not None and due < EARLIEST_ENTRY_DATE:
-            raise serializers.ValidationError(
-                {"due_date": ["Choose a date after 1900-01-01."]}, code="out_of_range"
             )
         return attrs
 

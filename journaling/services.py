@@ -28,6 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.functions import Lower
 from django.utils import timezone
+from rest_framework.exceptions import NotFound
 
 from core.errors import PreconditionFailed
 from journaling.errors import IdConflict, IdDeleted
@@ -50,8 +51,17 @@ def lock_member_journal(owner_id: int) -> None:
         )
 
 
+def _locked(model: type[JournalEntry] | type[Commitment], pk: uuid.UUID) -> Any:
+    """The row, locked until commit; 404 if a concurrent request deleted it."""
+    try:
+        return model.objects.select_for_update().get(pk=pk)
+    except model.DoesNotExist:
+        raise NotFound() from None
+
+
 def parse_if_match(header: str | None) -> list[str] | None:
-    """The entity tags of an `If-Match` header, unquoted (None when there is none)."""
+    """The entity tags of an `If-Match` header, unquoted; None when there is none (an
+    empty header included), which means "write regardless"."""
     if header is None:
         return None
     tags = []
@@ -59,7 +69,7 @@ def parse_if_match(header: str | None) -> list[str] | None:
         tag = raw.strip().removeprefix("W/").strip('"')
         if tag:
             tags.append(tag)
-    return tags
+    return tags or None
 
 
 def check_version(current: int, if_match: Sequence[str] | None) -> None:
@@ -263,7 +273,7 @@ def entry_update(
     412 when `if_match` does not name the stored version. A request that changes
     nothing writes nothing, so the version only rises when the entry really changes."""
     lock_member_journal(entry.owner_id)
-    current = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    current = _locked(JournalEntry, entry.pk)
     check_version(current.version, if_match)
     unknown = set(changes) - set(ENTRY_FIELDS)
     if unknown:
@@ -287,7 +297,7 @@ def entry_update(
 def entry_delete(*, entry: JournalEntry, if_match: Sequence[str] | None = None) -> None:
     """Delete the entry and leave a tombstone for devices that sync later."""
     lock_member_journal(entry.owner_id)
-    current = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    current = _locked(JournalEntry, entry.pk)
     check_version(current.version, if_match)
     current.delete()
     Tombstone.objects.create(owner_id=entry.owner_id, kind=Tombstone.Kind.ENTRY, object_id=entry.pk)
@@ -358,7 +368,7 @@ def commitment_update(
     *, commitment: Commitment, if_match: Sequence[str] | None, changes: dict[str, Any]
 ) -> Commitment:
     lock_member_journal(commitment.owner_id)
-    current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    current = _locked(Commitment, commitment.pk)
     check_version(current.version, if_match)
     unknown = set(changes) - set(COMMITMENT_FIELDS)
     if unknown:
@@ -376,7 +386,7 @@ def commitment_update(
 def commitment_delete(*, commitment: Commitment, if_match: Sequence[str] | None = None) -> None:
     """Delete the commitment; entries written for it stay, unlinked (and re-synced)."""
     lock_member_journal(commitment.owner_id)
-    current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    current = _locked(Commitment, commitment.pk)
     check_version(current.version, if_match)
     current.delete()
     Tombstone.objects.create(
@@ -402,7 +412,7 @@ def commitment_check_in(
     if status == Commitment.Status.OPEN:
         raise ValueError("A check-in closes a commitment; it cannot reopen one.")
     lock_member_journal(commitment.owner_id)
-    current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    current = _locked(Commitment, commitment.pk)
     check_version(current.version, if_match)
     if current.status != status or current.check_in_note != note:
         current.status = status

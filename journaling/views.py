@@ -19,11 +19,18 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from drf_standardized_errors.openapi_utils import (
+    get_flat_serializer_fields,
+    get_serializer_fields_with_error_codes,
+)
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.schema import ErrorResponse412Serializer
@@ -91,6 +98,34 @@ def etag_for(version: int) -> str:
     return f'"{version}"'
 
 
+def query_params(request: Request) -> dict[str, str]:
+    """The query string as a plain dict, so that `?format=` reads as an empty (and
+    refused) value rather than, HTML-form style, as "use the default"."""
+    return request.query_params.dict()
+
+
+def documents_query_errors(serializer_class: type[serializers.Serializer], **scope: Any):
+    """Describe in the schema the 400s a query-parameter serializer raises: the error
+    library only looks at request bodies and django-filter forms."""
+    fields = get_serializer_fields_with_error_codes(get_flat_serializer_fields(serializer_class()))
+
+    def decorate(view: type) -> type:
+        for field in fields:
+            if field.name != api_settings.NON_FIELD_ERRORS_KEY:
+                view = extend_validation_errors(
+                    sorted(field.error_codes), field_name=field.name, **scope
+                )(view)
+        return view
+
+    return decorate
+
+
+def documents_pagination_errors(view: type) -> type:
+    for name in ("cursor", "page_size"):
+        view = extend_validation_errors(["invalid"], field_name=name, actions=["list"])(view)
+    return view
+
+
 class PrivateJournalMixin:
     """Signed-in members only; nothing of a journal may sit in a shared cache."""
 
@@ -108,12 +143,16 @@ class VersionedRecordMixin(PrivateJournalMixin):
     """Detail responses carry `ETag`; `If-None-Match` gets a 304."""
 
     detail_serializer_class: type[serializers.Serializer]
+    # Any id reaches the view (and gets its 404 there, `private, no-store` like every
+    # journal answer); the router's default would send `0.5` to the catch-all.
+    lookup_value_regex = "[^/]+"
 
     def if_match(self) -> list[str] | None:
         return services.parse_if_match(self.request.headers.get("If-Match"))
 
     def record_response(self, pk: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
-        record = self.get_queryset().get(pk=pk)
+        # Read after the write's commit: a concurrent delete may have removed it since.
+        record = get_object_or_404(self.get_queryset(), pk=pk)
         serializer = self.detail_serializer_class(record, context=self.get_serializer_context())
         return Response(
             serializer.data, status=status_code, headers={"ETag": etag_for(record.version)}
@@ -199,6 +238,18 @@ ENTRY_PUT_DEFAULTS = {
     ),
 )
 @extend_schema(tags=[TAG])
+@documents_pagination_errors
+@extend_validation_errors(
+    ["empty_entry"],
+    field_name="non_field_errors",
+    actions=["create", "update", "partial_update"],
+)
+@extend_validation_errors(
+    ["mismatch"], field_name="exercise", actions=["create", "update", "partial_update"]
+)
+@extend_validation_errors(
+    ["mismatch"], field_name="prompt", actions=["create", "update", "partial_update"]
+)
 class JournalEntryViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     """The signed-in member's journal entries."""
 
@@ -234,9 +285,6 @@ class JournalEntryViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
         partial = kwargs.pop("partial", False)
         entry = self.get_object()
         if_match = self.if_match()
-        # Refuse a stale write before looking at its body; the service checks again
-        # under the row lock.
-        services.check_version(entry.version, if_match)
         serializer = self.get_serializer(entry, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
@@ -303,6 +351,19 @@ class JournalEntryViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     ),
 )
 @extend_schema(tags=[TAG])
+@documents_pagination_errors
+@extend_validation_errors(
+    ["required"],
+    field_name="non_field_errors",
+    actions=["create", "update", "partial_update"],
+)
+@extend_validation_errors(
+    ["mismatch"], field_name="exercise", actions=["create", "update", "partial_update"]
+)
+@extend_validation_errors(
+    ["empty_entry"], field_name="entry.non_field_errors", actions=["check_in"]
+)
+@extend_validation_errors(["mismatch"], field_name="entry.prompt", actions=["check_in"])
 class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     """The signed-in member's commitments and their check-ins."""
 
@@ -341,7 +402,6 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
         partial = kwargs.pop("partial", False)
         commitment = self.get_object()
         if_match = self.if_match()
-        services.check_version(commitment.version, if_match)
         serializer = self.get_serializer(commitment, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
@@ -372,7 +432,6 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     def check_in(self, request: Request, pk: str | None = None) -> Response:
         commitment = self.get_object()
         if_match = self.if_match()
-        services.check_version(commitment.version, if_match)
         serializer = CheckInSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -394,12 +453,13 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
             if_match=if_match,
         )
         context = self.get_serializer_context()
-        fresh = self.get_queryset().get(pk=commitment.pk)
+        fresh = get_object_or_404(self.get_queryset(), pk=commitment.pk)
         payload = {
             "commitment": CommitmentSerializer(fresh, context=context).data,
             "entry": (
                 JournalEntrySerializer(
-                    selectors.entries_of(request.user).get(pk=written.pk), context=context
+                    get_object_or_404(selectors.entries_of(request.user), pk=written.pk),
+                    context=context,
                 ).data
                 if written is not None
                 else None
@@ -409,6 +469,7 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
 
 
 @extend_schema(tags=[TAG])
+@documents_query_errors(ChangeFeedQuerySerializer)
 class ChangeFeedView(PrivateJournalMixin, APIView):
     """The sync feed for offline clients."""
 
@@ -427,7 +488,7 @@ class ChangeFeedView(PrivateJournalMixin, APIView):
         responses={200: ChangeFeedSerializer, 410: ErrorResponse410Serializer},
     )
     def get(self, request: Request) -> Response:
-        query = ChangeFeedQuerySerializer(data=request.query_params)
+        query = ChangeFeedQuerySerializer(data=query_params(request))
         query.is_valid(raise_exception=True)
         since = int(query.validated_data["since"])
         if since and since < selectors.oldest_valid_token():
@@ -439,6 +500,7 @@ class ChangeFeedView(PrivateJournalMixin, APIView):
 
 
 @extend_schema(tags=[TAG])
+@documents_query_errors(InsightsQuerySerializer)
 class InsightsView(PrivateJournalMixin, APIView):
     """Aggregates of the member's journal."""
 
@@ -453,7 +515,7 @@ class InsightsView(PrivateJournalMixin, APIView):
         responses={200: InsightsSerializer},
     )
     def get(self, request: Request) -> Response:
-        query = InsightsQuerySerializer(data=request.query_params)
+        query = InsightsQuerySerializer(data=query_params(request))
         query.is_valid(raise_exception=True)
         data = insights.member_insights(
             owner=request.user,
@@ -465,6 +527,7 @@ class InsightsView(PrivateJournalMixin, APIView):
 
 
 @extend_schema(tags=[TAG])
+@documents_query_errors(ExportQuerySerializer)
 class ExportView(PrivateJournalMixin, APIView):
     """The member's whole journal as a download."""
 
@@ -490,7 +553,7 @@ class ExportView(PrivateJournalMixin, APIView):
         },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        query = ExportQuerySerializer(data=request.query_params)
+        query = ExportQuerySerializer(data=query_params(request))
         query.is_valid(raise_exception=True)
         chosen = query.validated_data["format"]
         content_type, extension = export.FORMATS[chosen]

@@ -153,12 +153,15 @@ def test_unknown_and_malformed_ids_are_404(member_client, journal):
     for url in [
         f"/api/v1/journal/entries/{uuid.uuid4()}/",
         "/api/v1/journal/entries/not-a-uuid/",
+        "/api/v1/journal/entries/0.5/",
+        "/api/v1/journal/commitments/0.5/check-in/",
         f"/api/v1/journal/commitments/{uuid.uuid4()}/",
         f"/api/v1/journal/commitments/{uuid.uuid4()}/check-in/",
     ]:
         method = "post" if url.endswith("check-in/") else "get"
         response = getattr(member_client, method)(url, {"status": "done"}, format="json")
         assert response.status_code == 404, url
+        assert response["Cache-Control"] == "private, no-store", url
 
 
 def test_owner_reaches_every_route(member_client, journal):
@@ -198,3 +201,13 @@ def test_methods_not_offered_are_405(member_client, journal):
     assert member_client.post("/api/v1/journal/changes/", {}, format="json").status_code == 405
     check_in = f"/api/v1/journal/commitments/{journal.commitment.pk}/check-in/"
     assert member_client.get(check_in).status_code == 405
+
+
+def test_a_session_write_to_an_unknown_path_is_a_json_404_not_a_csrf_page(member):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.delete("/api/v1/journal/unknown/thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

@@ -181,7 +181,7 @@ def test_two_writes_in_one_transaction_get_distinct_ordered_tokens(member):
     assert 0 < first.change_seq < second.change_seq
 
 
-@pytest.mark.parametrize("since", ["-1", "abc", "1.5", "9" * 19])
+@pytest.mark.parametrize("since", ["-1", "abc", "1.5", "9" * 19, ""])
 def test_a_malformed_token_is_a_400(member_client, since):
     response = member_client.get(f"{FEED}?since={since}")
     assert response.status_code == 400

@@ -131,7 +131,8 @@ def test_exercise_or_prompt_fills_in_the_strategy(member_client):
         ({"body": "ok", "entry_date": "yesterday"}, "entry_date"),
         ({"body": "ok", "strategy": "no-such-strategy"}, "strategy"),
         ({"body": "ok", "prompt": 999999}, "prompt"),
-        ({"body": "ok", "tags": ["x" * 51]}, "tags.0"),
+        ({"body": "ok", "tags": ["x" * 51]}, "tags"),
+        ({"body": "ok", "tags": ["fine", 3]}, "tags"),
         ({"body": "ok", "tags": [f"t{n}" for n in range(21)]}, "tags"),
         ({"body": "ok", "tags": "not-a-list"}, "tags"),
         ({"body": "ok", "id": "not-a-uuid"}, "id"),
@@ -216,3 +217,21 @@ def test_entry_date_of_tomorrow_is_allowed_for_travellers(member_client):
     assert ok.status_code == 201
     assert late.status_code == 400
     assert JournalEntry.objects.get().entry_date == date(2025, 6, 2)
+
+
+@pytest.mark.parametrize(
+    ("body", "attr"),
+    [
+        ({"body": "x", "strategy": "a\x00b"}, "strategy"),
+        ({"body": "x", "strategy": 5}, "strategy"),
+        ({"body": "x\x00"}, "body"),
+        ({"body": "x", "tags": ["a\x00"]}, "tags"),
+        ({"body": "x", "commitment": "abc"}, "commitment"),
+        ({"body": "x", "commitment": 5}, "commitment"),
+        ({"body": "x", "prompt": "abc"}, "prompt"),
+    ],
+)
+def test_odd_values_are_a_400_never_a_500(member_client, body, attr):
+    response = member_client.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == attr

@@ -111,7 +111,16 @@ def test_filters(member_client, member):
 
 @pytest.mark.parametrize(
     "query",
-    ["date_from=someday", "mood_after_min=11", "mood_before_max=-1", "has_commitment=maybe"],
+    [
+        "date_from=someday",
+        "mood_after_min=11",
+        "mood_before_max=-1",
+        "has_commitment=maybe",
+        "date_from=",
+        "mood_after_min=",
+        "has_commitment=",
+        "mood_before_min=2.5",
+    ],
 )
 def test_bad_filter_values_are_a_400(member_client, query):
     assert member_client.get(f"{URL}?{query}").status_code == 400

@@ -61,17 +61,18 @@ def test_stale_if_match_is_412_and_changes_nothing(member_client, entry_url):
         assert response.status_code == 412
         assert response.json()["errors"][0]["code"] == "precondition_failed"
         assert response["Cache-Control"] == "private, no-store"
-    # Even an invalid body is refused for being stale, before validation.
+    # An invalid body is a 400 whatever the version: the client has a bug to hear about.
     response = member_client.patch(
         entry_url, {"mood_after": 99}, format="json", HTTP_IF_MATCH='"1"'
     )
-    assert response.status_code == 412
+    assert response.status_code == 400
     assert member_client.delete(entry_url, HTTP_IF_MATCH='"1"').status_code == 412
     assert journal_snapshot() == before
 
 
 def test_matching_if_match_in_any_accepted_form_writes(member_client, entry_url):
-    for header, version in [('"1"', 2), ('W/"2"', 3), ("3", 4), ('"0", "4"', 5), ("*", 6)]:
+    accepted = [('"1"', 2), ('W/"2"', 3), ("3", 4), ('"0", "4"', 5), ("*", 6), ("", 7)]
+    for header, version in accepted:
         response = member_client.patch(
             entry_url, {"body": f"v{version}"}, format="json", HTTP_IF_MATCH=header
         )
@@ -145,3 +146,17 @@ def test_changing_the_strategy_keeps_links_consistent(member_client):
     response = member_client.patch(url, {"strategy": StrategyFactory().slug}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "exercise"
+
+
+def test_an_edit_that_loses_the_race_with_a_delete_is_a_404(member_client, entry_url):
+    from unittest import mock
+
+    from journaling.views import JournalEntryViewSet
+
+    entry = JournalEntry.objects.get()
+    JournalEntry.objects.filter(pk=entry.pk).delete()
+    # The view read the entry just before another device deleted it.
+    with mock.patch.object(JournalEntryViewSet, "get_object", return_value=entry):
+        response = member_client.patch(entry_url, {"title": "Too late"}, format="json")
+        deleted = member_client.delete(entry_url)
+    assert (response.status_code, deleted.status_code) == (404, 404)

@@ -194,7 +194,7 @@ def test_export_is_read_in_chunks(member_client, member, django_assert_max_num_q
     assert len(tags) == 5  # one per chunk of five entries
 
 
-@pytest.mark.parametrize("fmt", ["xml", "JSON", "pdf"])
+@pytest.mark.parametrize("fmt", ["xml", "JSON", "pdf", ""])
 def test_an_unknown_format_is_a_json_400(member_client, fmt):
     response = member_client.get(f"{EXPORT}?format={fmt}")
     assert response.status_code == 400
