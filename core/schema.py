@@ -9,6 +9,8 @@ from drf_standardized_errors.openapi import AutoSchema as StandardizedAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
 
+from core.pagination import StrictPageSizeMixin
+
 
 class ErrorCode412Enum(models.TextChoices):
     PRECONDITION_FAILED = "precondition_failed"
@@ -42,6 +44,17 @@ class ErrorResponse503Serializer(serializers.Serializer):
 
 class AutoSchema(StandardizedAutoSchema):
     """Operation ids read as `<tag>_<verb>` (`guides_list`, `journal_entries_update`)."""
+
+    def _get_extra_validation_errors(self) -> dict[str, set[str]]:
+        # Every list paginated here refuses a page_size outside 1..100 with a 400 that
+        # names `page_size`; say so in each list's error schema.
+        errors = {
+            name: set(codes) for name, codes in super()._get_extra_validation_errors().items()
+        }
+        paginator = self._get_paginator()
+        if self._is_list_view() and isinstance(paginator, StrictPageSizeMixin):
+            errors.setdefault(paginator.page_size_query_param, set()).add("invalid")
+        return errors
 
     def _should_add_parse_error_response(self) -> bool:
         # ORJSONParser raises ParseError on malformed JSON like DRF's JSONParser, but is
