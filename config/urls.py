@@ -28,11 +28,11 @@ urlpatterns = [
     path("api/docs/", views.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", views.RedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
-    # Anything else under /api/ that ends in a slash is a JSON 404 (paths without the
-    # slash fall through to APPEND_SLASH first), in DEBUG as in production. Exempt from
-    # CSRF: it changes nothing, and a DELETE with a session cookie to an unknown id must
-    # get this 404, not Django's HTML "CSRF failed" page.
-    re_path(r"^api/(?:.*/)?$", csrf_exempt(errors.not_found)),
+    # Anything else under /api/ is a JSON 404 (or, for a known route without its final
+    # slash, a redirect to it), in DEBUG as in production. Exempt from CSRF: it changes
+    # nothing, and a DELETE with a session cookie to an unknown id must get this 404,
+    # not Django's HTML "CSRF failed" page.
+    re_path(r"^api/", csrf_exempt(errors.api_not_found)),
 ]
 
 if settings.BENCH_ENDPOINTS:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
 from rest_framework import exceptions, status
 
@@ -63,6 +65,25 @@ def json_error(code: str, detail: str, *, status_code: int) -> JsonResponse:
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return json_error("not_found", "Not found.", status_code=status.HTTP_404_NOT_FOUND)
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Every unknown path under /api/. A path missing only its final slash is redirected
+    to the slashed path when that names a real route (APPEND_SLASH's job, done here
+    because this view makes every /api/ path resolve); anything else is the JSON 404,
+    never a redirect to another 404."""
+    path = request.path_info
+    if settings.APPEND_SLASH and not path.endswith("/") and request.method in ("GET", "HEAD"):
+        try:
+            match = resolve(f"{path}/")
+        except Resolver404:
+            match = None
+        if match is not None and not getattr(match.func, "api_fallback", False):
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return not_found(request)
+
+
+api_not_found.api_fallback = True
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
