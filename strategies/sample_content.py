@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 
 from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
 
+# The sample texts are ours, so they are signed by the editors, not by a real person.
 AUTHOR = {
-    "slug": "simon-jacobson",
-    "name": "Rabbi Simon Jacobson",
+    "slug": "breakthrough-editors",
+    "name": "The Breakthrough editors",
     "bio": (
-        "Teacher and author who writes about where psychology and spirituality meet. "
-        "Founder of the Meaningful Life Center and author of Toward a Meaningful Life; "
-        "hosts the weekly live show Live with Rabbi Simon Jacobson."
+        "The small team that writes and edits Breakthrough's guides, checks them with "
+        "clinicians, and keeps the list of places to find real help up to date."
     ),
 }
 
