@@ -36,6 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        self.verbosity = options["verbosity"]
         if options["interval"] <= 0:
             raise CommandError("--interval must be a positive number of seconds.")
         if not options["loop"]:
