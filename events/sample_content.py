@@ -22,7 +22,11 @@ from strategies.models import Guide, Person, Strategy
 ZONE = "America/New_York"
 UPCOMING = 3
 GUIDE_SLUG = "four-things-to-do-when-therapy-isnt-working"
-HOST = {"slug": "simon-jacobson", "name": "Rabbi Simon Jacobson"}
+HOST = {
+    "slug": "simon-jacobson",
+    "name": "Rabbi Simon Jacobson",
+    "bio": "Hosts the weekly live series Live with Rabbi Simon Jacobson.",
+}
 STREAM_URL = "https://live.example.org/simon-jacobson"
 PODCAST_URL = "https://podcast.example.org/live-with-rabbi-simon-jacobson"
 
@@ -110,7 +114,9 @@ def _links(event: Event, strategy_slugs: list[str]) -> None:
 @transaction.atomic
 def load() -> int:
     created = 0
-    host, new = Person.objects.get_or_create(slug=HOST["slug"], defaults={"name": HOST["name"]})
+    host, new = Person.objects.get_or_create(
+        slug=HOST["slug"], defaults={"name": HOST["name"], "bio": HOST["bio"]}
+    )
     created += new
     series, new = Series.objects.get_or_create(
         slug=SERIES["slug"],

@@ -174,6 +174,7 @@ class EventViewSet(ClockAwareCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewS
         summary="The next events, soonest first",
         description="Events still to come that are going ahead (cancelled and postponed "
         "ones left out)." + CACHING_NOTE,
+        responses=EventSerializer(many=True),
     )
     @action(detail=False, methods=["get"], filter_backends=[])
     def upcoming(self, request: Request) -> Response:
