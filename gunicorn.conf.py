@@ -19,6 +19,9 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn answers a request line over this with its own HTML 414; at gunicorn's maximum,
+# Django's JSON 414 (MAX_QUERY_STRING_LENGTH) comes first for any sensible length.
+limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 LOG_JSON = os.environ.get("LOG_FORMAT", "text") == "json"
 

@@ -310,12 +310,19 @@ DRF_STANDARDIZED_ERRORS = {
         "404",
         "405",
         "406",
+        "413",
+        "414",
         "415",
         "429",
         "500",
         "503",
     ],
-    "ERROR_SCHEMAS": {"503": "core.schema.ErrorResponse503Serializer"},
+    # 413 and 414 come from core.middleware.RequestLimitsMiddleware, before any view.
+    "ERROR_SCHEMAS": {
+        "413": "core.schema.ErrorResponse413Serializer",
+        "414": "core.schema.ErrorResponse414Serializer",
+        "503": "core.schema.ErrorResponse503Serializer",
+    },
 }
 
 _ERROR_ENUMS = "drf_standardized_errors.openapi_serializers"
@@ -353,6 +360,8 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": f"{_ERROR_ENUMS}.ErrorCode500Enum.choices",
         "ErrorCode412Enum": "core.schema.ErrorCode412Enum.choices",
         "ErrorCode503Enum": "core.schema.ErrorCode503Enum.choices",
+        "ErrorCode413Enum": "core.schema.ErrorCode413Enum.choices",
+        "ErrorCode414Enum": "core.schema.ErrorCode414Enum.choices",
         "EventStatusEnum": "events.models.EventStatus.choices",
         "ReminderStateEnum": "events.models.ReminderState.choices",
         # Named because events also have a `status` (two choice sets, one field name).

@@ -24,7 +24,7 @@ class StrictPageSizeMixin:
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if not raw:  # absent or empty: like every other query parameter, not given
             return self.page_size
         # isdecimal() alone admits other scripts' digits, which int() may still refuse.
         if not (raw.isascii() and raw.isdecimal()) or not 1 <= int(raw) <= self.max_page_size:

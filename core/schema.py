@@ -1,5 +1,6 @@
 """OpenAPI pieces shared by every app: the error responses drf-standardized-errors
-does not describe itself (503 on a database outage, 412 on a stale `If-Match`)."""
+does not describe itself (503 on a database outage, 412 on a stale `If-Match`, 413 and
+414 from the request limits)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ class ErrorCode412Enum(models.TextChoices):
 
 class ErrorCode503Enum(models.TextChoices):
     SERVICE_UNAVAILABLE = "service_unavailable"
+
+
+class ErrorCode413Enum(models.TextChoices):
+    REQUEST_TOO_LARGE = "request_too_large"
+
+
+class ErrorCode414Enum(models.TextChoices):
+    QUERY_STRING_TOO_LONG = "query_string_too_long"
 
 
 class Error412Serializer(serializers.Serializer):
@@ -40,6 +49,32 @@ class Error503Serializer(serializers.Serializer):
 class ErrorResponse503Serializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
     errors = Error503Serializer(many=True)
+
+
+class Error413Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode413Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse413Serializer(serializers.Serializer):
+    """A body over `DATA_UPLOAD_MAX_MEMORY_SIZE`, refused before it is read."""
+
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error413Serializer(many=True)
+
+
+class Error414Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode414Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse414Serializer(serializers.Serializer):
+    """A query string over `MAX_QUERY_STRING_LENGTH`."""
+
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error414Serializer(many=True)
 
 
 class AutoSchema(StandardizedAutoSchema):

@@ -56,6 +56,13 @@ def test_page_size_at_the_cap_is_served(member_client, operation):
     assert response.status_code == 200, response.content[:300]
 
 
+def test_an_empty_page_size_means_the_default(member_client):
+    # As with every query parameter, `?page_size=` counts as not given.
+    response = member_client.get("/api/v1/guides/", {"page_size": ""})
+
+    assert response.status_code == 200
+
+
 # --- body size ------------------------------------------------------------------------
 
 
