@@ -333,6 +333,7 @@ SPECTACULAR_SETTINGS = {
         "events that go with them. Every error has one shape: "
         '`{"type": "client_error" | "validation_error" | "server_error", "errors": '
         '[{"code": str, "detail": str, "attr": str | null}]}`. '
+        "List filters read an empty query parameter (`?tag=`) as absent. "
         "Self-help content, not treatment: see each guide's disclaimer and `/api/v1/help/`."
     ),
     "VERSION": "1.0.0",

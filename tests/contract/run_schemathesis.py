@@ -22,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
-from bench.server import (
+from bench.server import (  # noqa: E402 - after the path is set
     Gunicorn,
     create_database,
     database_url,
@@ -100,7 +101,7 @@ def schemathesis(base_url: str, label: str, report_dir: Path, *extra: str) -> in
         "--max-examples",
         str(MAX_EXAMPLES),
         "--workers",
-        os.environ.get("CONTRACT_WORKERS", "2"),
+        os.environ.get("CONTRACT_WORKERS", "1"),
         "--request-timeout",
         "20",
         "--generation-database",
@@ -120,8 +121,9 @@ def schemathesis(base_url: str, label: str, report_dir: Path, *extra: str) -> in
         command += ["--seed", SEED]
     print(f"== schemathesis ({label})", flush=True)
     started = time.monotonic()
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.contract.hooks", "PYTHONPATH": str(ROOT)}
     # schemathesis keeps its replay cache in the working folder: the report folder.
-    returncode = subprocess.run(command, cwd=report_dir, check=False).returncode
+    returncode = subprocess.run(command, cwd=report_dir, env=env, check=False).returncode
     print(f"== schemathesis ({label}): exit {returncode} in {time.monotonic() - started:.0f}s")
     return returncode
 
