@@ -7,9 +7,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Lower
 from django_filters import rest_framework as filters
 
-from journaling.models import MOOD_MAX, MOOD_MIN, Commitment, EntryTag, JournalEntry
+from journaling.models import MOOD_MAX, MOOD_MIN, Commitment, EntryTag, JournalEntry, MemberTag
 from strategies.models import SEARCH_CONFIG
 
 SEARCH_MAX_LENGTH = 200
@@ -114,7 +115,14 @@ class JournalEntryFilter(filters.FilterSet):
         form = NoBlankFilterForm
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        tagged = EntryTag.objects.filter(entry=OuterRef("pk"), tag__name__iexact=value.strip())
+        # Find the member's own tag first (their unique index on lower(name)); matching
+        # tag names across all members would read every member's tagged entries.
+        tags = (
+            MemberTag.objects.annotate(lower_name=Lower("name"))
+            .filter(owner=self.request.user, lower_name=value.strip().lower())
+            .values("pk")
+        )
+        tagged = EntryTag.objects.filter(entry=OuterRef("pk"), tag__in=tags)
         return queryset.filter(Exists(tagged))
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -23,7 +23,8 @@ from django.db import connection
 from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import Lower, Substr
 
-from journaling.models import Commitment, JournalEntry, MemberTag
+from journaling.models import Commitment, EntryTag, JournalEntry
+from strategies.models import Strategy
 
 PERIODS = {"30d": 30, "90d": 90, "365d": 365, "all": None}
 # Fewer paired moods than this and an average says nothing: we report the count only.
@@ -34,6 +35,8 @@ FORGIVEN_MISSED_WEEKS = 1
 TOP_TAGS = 10
 ON_THIS_DAY_LIMIT = 20
 EXCERPT_LENGTH = 280
+# Tag counts are read from the entries for periods shorter than this (see _top_tags).
+SHORT_WINDOW = timedelta(days=45)
 
 
 @dataclass(frozen=True)
@@ -54,24 +57,29 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
+# Count per week first, then lay the counts on a calendar of weeks (zeros included):
+# joining the calendar to each entry by a date range would compare every week with
+# every entry.
 _WEEKS_SQL = """
-WITH bounds AS (
-    SELECT date_trunc('week', COALESCE(%(start)s::date,
-               (SELECT min(entry_date) FROM journaling_journalentry WHERE owner_id = %(owner)s),
-               %(today)s::date)::timestamp)::date AS first_week,
-           date_trunc('week', %(today)s::timestamp)::date AS last_week
+WITH counts AS (
+    SELECT date_trunc('week', entry_date::timestamp)::date AS week_start,
+           count(*) AS entries,
+           count(DISTINCT entry_date) AS days
+    FROM journaling_journalentry
+    WHERE owner_id = %(owner)s
+      AND (%(start)s::date IS NULL OR entry_date >= %(start)s::date)
+    GROUP BY 1
 ),
 weeks AS (
-    SELECT generate_series(first_week, last_week, interval '1 week')::date AS week_start
-    FROM bounds
+    SELECT generate_series(
+               date_trunc('week', COALESCE(%(start)s::date,
+                   (SELECT min(week_start) FROM counts), %(today)s::date)::timestamp),
+               date_trunc('week', %(today)s::timestamp),
+               interval '1 week')::date AS week_start
 )
-SELECT w.week_start, count(e.id) AS entries, count(DISTINCT e.entry_date) AS days
+SELECT w.week_start, COALESCE(c.entries, 0), COALESCE(c.days, 0)
 FROM weeks w
-LEFT JOIN journaling_journalentry e
-       ON e.owner_id = %(owner)s
-      AND e.entry_date >= GREATEST(w.week_start, COALESCE(%(start)s::date, w.week_start))
-      AND e.entry_date < w.week_start + 7
-GROUP BY w.week_start
+LEFT JOIN counts c USING (week_start)
 ORDER BY w.week_start
 """
 
@@ -204,25 +212,35 @@ def member_insights(
 
 
 def _mood_per_strategy(paired_entries: Any) -> list[dict[str, Any]]:
-    rows = (
+    # Grouped by the column, then named in a second query: joining strategies first
+    # lets the planner pick a strategy's entries of every member and intersect them
+    # with this member's, ten times slower on a big table.
+    rows = list(
         paired_entries.filter(strategy__isnull=False)
-        .values("strategy__slug", "strategy__title")
+        .values("strategy_id")
         .annotate(count=Count("id"), lift=Avg(F("mood_after") - F("mood_before")))
-        .order_by("-count", "strategy__slug")
+        .order_by()
     )
+    names = {
+        row["id"]: row
+        for row in Strategy.objects.filter(pk__in=[r["strategy_id"] for r in rows]).values(
+            "id", "slug", "title"
+        )
+    }
     result = []
     for row in rows:
         enough = row["count"] >= MIN_ENTRIES_FOR_MOOD
+        strategy = names[row["strategy_id"]]
         result.append(
             {
-                "strategy": row["strategy__slug"],
-                "title": row["strategy__title"],
+                "strategy": strategy["slug"],
+                "title": strategy["title"],
                 "count": row["count"],
                 "enough_data": enough,
                 "average_lift": _rounded(row["lift"]) if enough else None,
             }
         )
-    return result
+    return sorted(result, key=lambda r: (-r["count"], r["strategy"]))
 
 
 def _status_counts() -> dict[str, Count]:
@@ -263,15 +281,19 @@ def _commitments(owner: Any, window: Window) -> dict[str, Any]:
 
 
 def _top_tags(owner: Any, window: Window) -> list[dict[str, Any]]:
-    in_window = window.entry_filter("entries__")
+    if window.start and window.today - window.start < SHORT_WINDOW:
+        # From the period's entries to their tags: a 30-day window reads a month of rows.
+        rows = EntryTag.objects.filter(entry__owner=owner, entry__entry_date__gte=window.start)
+    else:
+        # Over a long period, from the member's few tags to their entries; the other way
+        # round PostgreSQL hashes the tag links of every member.
+        rows = EntryTag.objects.filter(window.entry_filter("entry__"), tag__owner=owner)
     rows = (
-        MemberTag.objects.filter(owner=owner)
-        .annotate(count=Count("entries", filter=in_window))
-        .filter(count__gt=0)
-        .order_by("-count", Lower("name"), "id")
-        .values("name", "count")[:TOP_TAGS]
+        rows.values("tag_id", "tag__name")
+        .annotate(count=Count("entry_id"))
+        .order_by("-count", Lower("tag__name"), "tag_id")[:TOP_TAGS]
     )
-    return list(rows)
+    return [{"name": row["tag__name"], "count": row["count"]} for row in rows]
 
 
 def _on_this_day(owner: Any, today: date) -> list[dict[str, Any]]:

@@ -310,6 +310,7 @@ def test_insights_are_computed_in_a_fixed_number_of_queries(
     member_client, constructed, django_assert_max_num_queries
 ):
     # Token with its user, the member's tokens; totals, weeks, daily streaks, weekly
-    # goal, mood per strategy, commitments overall and per strategy, tags, on this day.
-    with django_assert_max_num_queries(11):
+    # goal, mood per strategy and the strategies' names, commitments overall and per
+    # strategy, tags, on this day.
+    with django_assert_max_num_queries(12):
         insights(member_client, "?period=all")
