@@ -5,8 +5,8 @@
 
 Defaults: 1,000 guides (with 4 strategies, 2 exercises and 2 prompts each) from the
 strategies generator, 5,000 events from the events generator, the sample content, and
-100 members with 10,000 journal entries each (1,000,000 entries), 200 commitments and
-10 tags each, a third of the entries tagged.
+100 members with 10,000 journal entries each (1,000,000 entries) over five years and a
+dozen strategies each, 200 commitments and 10 tags each, a third of the entries tagged.
 
 Journal rows are made inside PostgreSQL (`INSERT ... SELECT` over `generate_series`):
 every value is a function of the row number, the member and `--seed`, so two runs give
@@ -29,6 +29,11 @@ from typing import Any
 
 from bench.server import create_database, database_exists, production_env
 
+# Bump when the generated data changes shape, so `make bench` reseeds.
+LAYOUT = 2
+# Each member's entries span five years and a dozen strategies.
+JOURNAL_DAYS = 5 * 365
+STRATEGIES_PER_MEMBER = 12
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bt_bench"
 MEMBER_EMAIL = "bench-member-{n}@example.com"
 MEMBER_PASSWORD = "bench passphrase for load tests"  # noqa: S105 - a throwaway database
@@ -88,6 +93,7 @@ def parameters(args: argparse.Namespace) -> dict[str, Any]:
         "entries_per_member": args.entries_per_member,
         "commitments_per_member": args.commitments_per_member,
         "seed": args.seed,
+        "layout": LAYOUT,
     }
 
 
@@ -176,6 +182,8 @@ def _members_and_journals(args: argparse.Namespace) -> None:
         "per_member": args.entries_per_member,
         "commitments": args.commitments_per_member,
         "members": args.members,
+        "days": JOURNAL_DAYS,
+        "strategies_per_member": STRATEGIES_PER_MEMBER,
         "sentences": SENTENCES,
         "tags": TAG_NAMES,
     }
@@ -276,7 +284,9 @@ JOURNAL_SQL = [
         'Day ' || g.i,
         s.sentences[1 + (x.h1 %% s.count)] || ' ' || s.sentences[1 + (x.h2 %% s.count)]
             || ' ' || s.sentences[1 + (x.h3 %% s.count)],
-        CASE WHEN x.h4 %% 5 = 0 THEN NULL ELSE st.ids[1 + (x.h4 %% st.count)] END,
+        -- A member works with a dozen strategies, not with the whole library.
+        CASE WHEN x.h4 %% 5 = 0 THEN NULL
+             ELSE st.ids[1 + ((m.n * 101 + x.h4 %% %(strategies_per_member)s) %% st.count)] END,
         NULL, NULL, NULL,
         CASE WHEN x.h5 %% 10 < 8 THEN x.h5 %% 11 END,
         CASE WHEN x.h5 %% 10 < 8 THEN least(10, x.h5 %% 11 + x.h1 %% 4) END,
@@ -298,7 +308,7 @@ JOURNAL_SQL = [
         FROM md5(%(seed)s || '-' || m.owner_id || '-' || g.i) AS d
     ) AS x
     CROSS JOIN LATERAL (
-        SELECT (current_date - (g.i * 730 / %(per_member)s))::date AS day
+        SELECT (current_date - (g.i * %(days)s / %(per_member)s))::date AS day
     ) AS entry
     CROSS JOIN (
         SELECT %(sentences)s::text[] AS sentences, cardinality(%(sentences)s::text[]) AS count
