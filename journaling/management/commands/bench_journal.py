@@ -140,11 +140,10 @@ class Command(BaseCommand):
 
     def _cursor_at(self, get: Callable[[str], bytes], depth: int, page_size: int) -> str:
         """The path of the entries page that starts `depth` entries in."""
-        url = f"{API}/entries/?page_size=100"
+        path = f"{API}/entries/?page_size=100"
         for _ in range(depth // 100):
-            url = orjson.loads(get(url))["next"]
-        next_url = urlsplit(url)
-        path = f"{next_url.path}?{next_url.query}"
+            link = urlsplit(orjson.loads(get(path))["next"])
+            path = f"{link.path}?{link.query}"
         return path.replace("page_size=100", f"page_size={page_size}")
 
     def _token_at(self, get: Callable[[str], bytes], depth: int) -> str:
