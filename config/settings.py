@@ -382,6 +382,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "people", "description": "Authors of guides and hosts of events."},
         {"name": "search", "description": "One ranked search over every public type."},
         {"name": "help", "description": "Where to find real help: crisis lines, emergencies."},
+        {
+            "name": "journal",
+            "description": "Your private journal: entries, commitments, sync, insights, export.",
+        },
     ],
 }
 
