@@ -32,6 +32,18 @@ EARLIEST_ENTRY_DATE = date(1900, 1, 1)
 DUE_DATE_DAYS_AHEAD = 5 * 366
 
 
+class NoEmptyStringMixin:
+    """DRF reads `""` as null for links; the schema says a link is null or a real value,
+    so an empty string is refused like any other wrong value."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data == "":
+            if "invalid" in self.error_messages:
+                self.fail("invalid")
+            self.fail("incorrect_type", data_type="str")
+        return super().run_validation(data)
+
+
 def _current_link_id(field: serializers.Field) -> Any:
     instance = getattr(field.parent, "instance", None)
     if isinstance(instance, Model):
@@ -39,7 +51,7 @@ def _current_link_id(field: serializers.Field) -> Any:
     return None
 
 
-class PublishedContentField(serializers.SlugRelatedField):
+class PublishedContentField(NoEmptyStringMixin, serializers.SlugRelatedField):
     """The slug of published content. The content a record already links to stays
     acceptable if it was unpublished since, so re-sending a record does not fail."""
 
@@ -60,7 +72,7 @@ class PublishedContentField(serializers.SlugRelatedField):
         return published
 
 
-class PublishedPromptField(serializers.PrimaryKeyRelatedField):
+class PublishedPromptField(NoEmptyStringMixin, serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet:
         published = Prompt.objects.published()
         if current := _current_link_id(self):
@@ -68,7 +80,7 @@ class PublishedPromptField(serializers.PrimaryKeyRelatedField):
         return published
 
 
-class OwnCommitmentField(serializers.PrimaryKeyRelatedField):
+class OwnCommitmentField(NoEmptyStringMixin, serializers.PrimaryKeyRelatedField):
     """One of the requesting member's commitments; anyone else's id reads as unknown."""
 
     def to_internal_value(self, data: Any) -> Commitment:

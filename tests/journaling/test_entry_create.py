@@ -229,6 +229,9 @@ def test_entry_date_of_tomorrow_is_allowed_for_travellers(member_client):
         ({"body": "x", "commitment": "abc"}, "commitment"),
         ({"body": "x", "commitment": 5}, "commitment"),
         ({"body": "x", "prompt": "abc"}, "prompt"),
+        ({"body": "x", "exercise": ""}, "exercise"),
+        ({"body": "x", "prompt": ""}, "prompt"),
+        ({"body": "x", "commitment": ""}, "commitment"),
     ],
 )
 def test_odd_values_are_a_400_never_a_500(member_client, body, attr):
