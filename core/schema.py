@@ -29,52 +29,44 @@ class ErrorCode414Enum(models.TextChoices):
     QUERY_STRING_TOO_LONG = "query_string_too_long"
 
 
-class Error412Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode412Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
+def error_response_serializer(
+    status_code: int, codes: type[models.TextChoices], *, doc: str = ""
+) -> type[serializers.Serializer]:
+    """The one error format, for a status whose `code` is always one of `codes`.
+
+    Builds `Error<status>` and `ErrorResponse<status>` components, named like the ones
+    drf-standardized-errors makes for the statuses it knows."""
+    error = type(
+        f"Error{status_code}Serializer",
+        (serializers.Serializer,),
+        {
+            "code": serializers.ChoiceField(choices=codes.choices),
+            "detail": serializers.CharField(),
+            "attr": serializers.CharField(allow_null=True),
+        },
+    )
+    error_types = ServerErrorEnum if status_code >= 500 else ClientErrorEnum
+    return type(
+        f"ErrorResponse{status_code}Serializer",
+        (serializers.Serializer,),
+        {
+            "__doc__": doc,
+            "type": serializers.ChoiceField(choices=error_types.choices),
+            "errors": error(many=True),
+        },
+    )
 
 
-class ErrorResponse412Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error412Serializer(many=True)
-
-
-class Error503Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode503Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse503Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
-    errors = Error503Serializer(many=True)
-
-
-class Error413Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode413Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse413Serializer(serializers.Serializer):
-    """A body over `DATA_UPLOAD_MAX_MEMORY_SIZE`, refused before it is read."""
-
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error413Serializer(many=True)
-
-
-class Error414Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode414Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse414Serializer(serializers.Serializer):
-    """A query string over `MAX_QUERY_STRING_LENGTH`."""
-
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error414Serializer(many=True)
+ErrorResponse412Serializer = error_response_serializer(412, ErrorCode412Enum)
+ErrorResponse413Serializer = error_response_serializer(
+    413,
+    ErrorCode413Enum,
+    doc="A body over `DATA_UPLOAD_MAX_MEMORY_SIZE`, refused before it is read.",
+)
+ErrorResponse414Serializer = error_response_serializer(
+    414, ErrorCode414Enum, doc="A query string over `MAX_QUERY_STRING_LENGTH`."
+)
+ErrorResponse503Serializer = error_response_serializer(503, ErrorCode503Enum)
 
 
 class AutoSchema(StandardizedAutoSchema):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
+
+from core.schema import error_response_serializer
 
 
 class IdConflict(exceptions.APIException):
@@ -48,23 +49,5 @@ class ErrorCode410Enum(models.TextChoices):
     CHANGE_TOKEN_EXPIRED = "change_token_expired"  # noqa: S105 (an error code)
 
 
-class Error409Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode409Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse409Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error409Serializer(many=True)
-
-
-class Error410Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode410Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse410Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error410Serializer(many=True)
+ErrorResponse409Serializer = error_response_serializer(409, ErrorCode409Enum)
+ErrorResponse410Serializer = error_response_serializer(410, ErrorCode410Enum)
