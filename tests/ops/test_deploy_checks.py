@@ -91,7 +91,13 @@ def test_production_refuses_to_start_without_its_secrets(missing):
 
 def test_the_schema_validates_without_warnings(tmp_path):
     # The same database as the tests (embedded, or DATABASE_URL): generation reads no rows.
-    env = {**os.environ, "DJANGO_DEBUG": "false"}
+    # With DATABASE_URL set this is production, which needs its two secrets.
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "api.example.com",
+    }
     schema = tmp_path / "schema.yaml"
 
     result = run(
