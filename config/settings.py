@@ -370,7 +370,10 @@ SPECTACULAR_SETTINGS = {
         "SavedItemTypeEnum": "strategies.api.serializers.SavedItemType.choices",
     },
     # Replaces drf-spectacular's own enum hook (it also names the error enums).
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "core.schema.list_index_attrs_as_patterns",
+    ],
     "TAGS": [
         {"name": "auth", "description": "Register, log in and out, reset a password."},
         {"name": "me", "description": "The signed-in member: profile, export, deletion."},

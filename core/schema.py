@@ -4,13 +4,23 @@ does not describe itself (503 on a database outage, 412 on a stale `If-Match`, 4
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from drf_orjson_renderer.parsers import ORJSONParser
+from drf_spectacular.plumbing import force_instance, is_serializer
 from drf_standardized_errors.openapi import AutoSchema as StandardizedAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
+from drf_standardized_errors.openapi_utils import (
+    get_flat_serializer_fields,
+    get_serializer_fields_with_error_codes,
+)
 from rest_framework import serializers
 
 from core.pagination import StrictPageSizeMixin
+
+# What drf-standardized-errors writes in the schema for a list item's position.
+INDEX_PLACEHOLDER = "INDEX"
 
 
 class ErrorCode412Enum(models.TextChoices):
@@ -81,6 +91,15 @@ class AutoSchema(StandardizedAutoSchema):
         paginator = self._get_paginator()
         if self._is_list_view() and isinstance(paginator, StrictPageSizeMixin):
             errors.setdefault(paginator.page_size_query_param, set()).add("invalid")
+        # A serializer given as `@extend_schema(parameters=[...])` validates the query
+        # string: each of its fields can fail with the codes that field knows.
+        for parameter in self.get_override_parameters():
+            if is_serializer(parameter):
+                serializer = force_instance(parameter)
+                for field in get_serializer_fields_with_error_codes(
+                    get_flat_serializer_fields(serializer)
+                ):
+                    errors.setdefault(field.name, set()).update(field.error_codes)
         return errors
 
     def _should_add_parse_error_response(self) -> bool:
@@ -89,3 +108,22 @@ class AutoSchema(StandardizedAutoSchema):
         return super()._should_add_parse_error_response() or any(
             isinstance(parser, ORJSONParser) for parser in self.view.get_parsers()
         )
+
+
+def list_index_attrs_as_patterns(result: dict, generator, request, public) -> dict:
+    """A spectacular postprocessing hook. drf-standardized-errors names an error inside a
+    list `field.INDEX` in the schema, while the response says `field.0`: no enum or
+    discriminator can match that. Such attrs become patterns (`^field\\.[0-9]+$`), and
+    the unions holding them lose their discriminator (plain `oneOf` still validates)."""
+    components = result.get("components", {}).get("schemas", {})
+    for union in components.values():
+        mapping = (union.get("discriminator") or {}).get("mapping", {})
+        indexed = {attr: ref for attr, ref in mapping.items() if INDEX_PLACEHOLDER in attr}
+        if not indexed:
+            continue
+        del union["discriminator"]
+        for attr, ref in indexed.items():
+            member = components[ref.rsplit("/", 1)[-1]]
+            pattern = re.escape(attr).replace(INDEX_PLACEHOLDER, "[0-9]+")
+            member["properties"]["attr"] = {"type": "string", "pattern": f"^{pattern}$"}
+    return result
