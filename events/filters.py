@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework.filters import OrderingFilter
 
+from core.filters import IsoDateTimeFilter
 from events.models import Event, EventStatus
 
 WHEN_CHOICES = [
@@ -30,13 +31,13 @@ class EventFilter(filters.FilterSet):
     )
     host = filters.CharFilter(field_name="hosts__slug", help_text="A host's slug.")
     status = filters.ChoiceFilter(choices=EventStatus.choices)
-    starts_after = filters.IsoDateTimeFilter(
+    starts_after = IsoDateTimeFilter(
         field_name="starts_at",
         lookup_expr="gte",
         help_text="Starts at or after this instant (ISO 8601 with an offset, e.g. "
         "2025-03-01T00:00:00Z).",
     )
-    starts_before = filters.IsoDateTimeFilter(
+    starts_before = IsoDateTimeFilter(
         field_name="starts_at",
         lookup_expr="lt",
         help_text="Starts before this instant (ISO 8601 with an offset).",

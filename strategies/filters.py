@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django_filters import rest_framework as filters
 from rest_framework.filters import OrderingFilter
 
+from core.filters import IsoDateTimeFilter
 from strategies.models import SEARCH_CONFIG, Exercise, Guide, Prompt, Strategy, Tag
 
 SEARCH_PARAM = "q"
@@ -65,7 +66,7 @@ class ContentFilterSet(filters.FilterSet):
             "match first."
         ),
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only rows changed at or after this ISO 8601 instant, e.g. 2025-01-31T00:00:00Z.",
