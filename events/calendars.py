@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from icalendar import Calendar, Conference, Timezone, vDuration
+from icalendar import Calendar, Conference, Timezone, vDuration, vText
 from icalendar import Event as ICalEvent
 
 from events.models import DEFAULT_TIMEZONE, Event, EventStatus
@@ -122,7 +122,8 @@ def build_calendar(
         calscale="GREGORIAN",
     )
     if description:
-        calendar.add("X-WR-CALDESC", description)
+        # An X- property has no known type: as vText, its line breaks are escaped.
+        calendar.add("X-WR-CALDESC", vText(description))
     if feed:
         calendar.add("REFRESH-INTERVAL", FEED_REFRESH, parameters={"VALUE": "DURATION"})
         # An X- property has no known type: give it one, or it is written as "1:00:00".

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import OptionalURLField
 from events import calendars
 from events.models import CalendarFeed, CancellationNotice, Event, Reminder, Series
 from strategies.models import Guide, Person, Strategy
@@ -91,8 +93,17 @@ class EventSummarySerializer(serializers.ModelSerializer):
         return event.is_live(_now(self.context))
 
 
+# Blank links are null in responses, not "" (which is no URL).
+URL_FIELD_MAPPING = {
+    **serializers.ModelSerializer.serializer_field_mapping,
+    models.URLField: OptionalURLField,
+}
+
+
 class EventSerializer(EventSummarySerializer):
     """A row of the event lists."""
+
+    serializer_field_mapping = URL_FIELD_MAPPING
 
     status_schema_org = serializers.CharField(
         source="schema_org_status", read_only=True, help_text="The schema.org EventStatusType."
@@ -139,10 +150,10 @@ class EventSerializer(EventSummarySerializer):
     def get_duration_minutes(self, event: Event) -> int:
         return int(event.duration.total_seconds() // 60)
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_watch_url(self, event: Event) -> str:
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_watch_url(self, event: Event) -> str | None:
         """What a client links to: the recording once there is one, else the stream."""
-        return event.recording_url or event.stream_url
+        return event.recording_url or event.stream_url or None
 
 
 class EventDetailSerializer(EventSerializer):
@@ -180,11 +191,14 @@ class EventDetailSerializer(EventSerializer):
 class WeeklyScheduleSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(help_text="0 is Monday, 6 is Sunday.")
     weekday_name = serializers.CharField()
-    time = serializers.TimeField(help_text="Local start time in `timezone`.")
+    time = serializers.RegexField(
+        r"^[0-2][0-9]:[0-5][0-9]$", help_text="Local start time in `timezone`, as HH:MM."
+    )
     timezone = serializers.CharField()
 
 
 class SeriesSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = URL_FIELD_MAPPING
     url = serializers.SerializerMethodField()
     host = EventHostSerializer(read_only=True, allow_null=True)
     default_duration_minutes = serializers.SerializerMethodField()

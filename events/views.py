@@ -24,6 +24,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -143,6 +144,10 @@ class ClockMixin:
         "and ready links for Google and Outlook calendars and our .ics file." + CACHING_NOTE,
     ),
 )
+@extend_validation_errors(
+    ["cancelled", "already_started"], field_name="event", actions=["reminders"]
+)
+@extend_validation_errors(["unique"], field_name="minutes_before", actions=["reminders"])
 class EventViewSet(ClockAwareCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"

@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -97,6 +98,7 @@ class PublicPreviewMixin(PublicCacheMixin):
         return response
 
 
+@extend_validation_errors(["invalid"], field_name=PREVIEW_PARAM, methods=["get"])
 class PublicContentViewSet(PublicPreviewMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, public, cached content, looked up by slug."""
 
@@ -214,6 +216,7 @@ class TagViewSet(PublicContentViewSet):
         parameters=[PREVIEW_PARAMETER],
     )
 )
+@extend_validation_errors(["invalid"], field_name=PREVIEW_PARAM, methods=["get"])
 class PersonViewSet(PublicPreviewMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
@@ -373,6 +376,7 @@ class SavedItemPagination(CursorPagination):
         responses={204: OpenApiResponse(description="Removed.")},
     ),
 )
+@extend_validation_errors(["one_target"], field_name="non_field_errors", actions=["create"])
 class SavedItemViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
