@@ -5,19 +5,25 @@ keyed by a *content version*: a token in the shared cache that any write to publ
 content replaces (`bump_content_version`). The version also expires by itself at the
 next instant when what the public sees changes without a write (a guide scheduled
 for 9:00, an event going live); apps tell us those instants through
-`register_schedule_source`.
+`register_schedule_source`. The version carries that instant, so it is renewed to the
+second (a cache timeout alone is rounded to whole seconds) and no response is allowed a
+`max-age` that reaches past it.
 
-An anonymous GET then costs one cache read to answer `If-None-Match` with 304 and one
-more to serve the stored bytes, before authentication, throttling or any query.
+An anonymous GET costs one cache round trip (the version and the stored response
+together) to answer `If-None-Match` with a 304 or to serve the stored bytes, before
+authentication, throttling or any query.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model, signals
 from django.http import HttpRequest, HttpResponse
@@ -28,12 +34,21 @@ VERSION_KEY = "public-content-version"
 RESPONSE_KEY_PREFIX = "public-response:"
 RESPONSE_TIMEOUT = 60 * 10
 MAX_VERSION_LIFETIME = timedelta(hours=6)
-CACHE_CONTROL_PUBLIC = "public, max-age=60"
+PUBLIC_MAX_AGE = 60
 CACHE_CONTROL_PRIVATE = "private, max-age=0, must-revalidate"
 VARY = "Accept, Authorization, Cookie"
 
 ScheduleSource = Callable[[datetime], datetime | None]
 _schedule_sources: list[ScheduleSource] = []
+
+
+class ContentVersion(NamedTuple):
+    token: str
+    issued_at: datetime  # Last-Modified of every public response under this version
+    expires_at: datetime  # the next instant public output changes by the clock alone
+
+    def max_age(self, now: datetime) -> int:
+        return max(0, min(PUBLIC_MAX_AGE, math.floor((self.expires_at - now).total_seconds())))
 
 
 def register_schedule_source(source: ScheduleSource) -> None:
@@ -47,15 +62,23 @@ def _next_scheduled_change(now: datetime) -> datetime:
     return min([now + MAX_VERSION_LIFETIME, *instants])
 
 
-def content_version() -> tuple[str, datetime]:
-    """The current version token and the time it was issued (for Last-Modified)."""
-    value = cache.get(VERSION_KEY)
-    if value is None:
-        now = timezone.now()
-        timeout = (_next_scheduled_change(now) - now).total_seconds()
-        cache.add(VERSION_KEY, (secrets.token_hex(8), now), timeout=max(1, int(timeout) + 1))
-        value = cache.get(VERSION_KEY) or (secrets.token_hex(8), now)
-    return value
+def _current(stored: ContentVersion | None, now: datetime) -> ContentVersion:
+    if stored is not None and now < stored.expires_at:
+        return stored
+    if stored is not None:
+        cache.delete(VERSION_KEY)
+    fresh = ContentVersion(secrets.token_hex(8), now, _next_scheduled_change(now))
+    timeout = math.ceil((fresh.expires_at - now).total_seconds())
+    # `add`, so that of several processes renewing at once, one token wins.
+    if cache.add(VERSION_KEY, tuple(fresh), timeout=max(1, timeout)):
+        return fresh
+    return ContentVersion(*(cache.get(VERSION_KEY) or fresh))
+
+
+def content_version() -> ContentVersion:
+    """The version in force now, renewed if none is stored or its time has passed."""
+    stored = cache.get(VERSION_KEY)
+    return _current(ContentVersion(*stored) if stored else None, timezone.now())
 
 
 def bump_content_version(*args: object, **kwargs: object) -> None:
@@ -74,40 +97,40 @@ def track_content_models(models: Iterable[type[Model]]) -> None:
             )
 
 
-def _etag_for(request: HttpRequest, version: str) -> str:
+def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for part in (version, request.get_full_path(), request.META.get("HTTP_ACCEPT", "")):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return f'"{digest.hexdigest()}"'
+    digest.update(request.get_full_path().encode())
+    digest.update(b"\0")
+    digest.update(request.META.get("HTTP_ACCEPT", "").encode())
+    return digest.hexdigest()
 
 
-def _is_not_modified(request: HttpRequest, etag: str, issued_at: datetime) -> bool:
+def _etag_for(fingerprint: str, version: ContentVersion) -> str:
+    return f'"{version.token}-{fingerprint}"'
+
+
+def _is_not_modified(request: HttpRequest, etag: str, version: ContentVersion) -> bool:
     if if_none_match := request.META.get("HTTP_IF_NONE_MATCH"):
         candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return etag in candidates or "*" in candidates
     if if_modified_since := request.META.get("HTTP_IF_MODIFIED_SINCE"):
         since = parse_http_date_safe(if_modified_since)
-        return since is not None and int(issued_at.timestamp()) <= since
+        return since is not None and int(version.issued_at.timestamp()) <= since
     return False
 
 
-def _decorate(response: HttpResponse, etag: str, issued_at: datetime, *, public: bool) -> None:
+def _decorate(
+    response: HttpResponse, etag: str, version: ContentVersion, now: datetime, *, public: bool
+) -> None:
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(issued_at.timestamp())
-    response["Cache-Control"] = CACHE_CONTROL_PUBLIC if public else CACHE_CONTROL_PRIVATE
+    response["Last-Modified"] = http_date(version.issued_at.timestamp())
+    response["Cache-Control"] = (
+        f"public, max-age={version.max_age(now)}" if public else CACHE_CONTROL_PRIVATE
+    )
     response["Vary"] = VARY
 
 
-def _not_modified(etag: str, issued_at: datetime, *, public: bool) -> HttpResponse:
-    response = HttpResponse(status=304)
-    _decorate(response, etag, issued_at, public=public)
-    return response
-
-
 def is_anonymous_request(request: HttpRequest) -> bool:
-    from django.conf import settings
-
     return (
         "HTTP_AUTHORIZATION" not in request.META
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -117,7 +140,8 @@ def is_anonymous_request(request: HttpRequest) -> bool:
 class PublicCacheMixin:
     """For DRF views of public content. Requests carrying credentials still get ETags
     and 304s, but are authenticated normally and never served from the shared cache.
-    A view sets `bypass_public_cache(request)` to opt a request out (draft previews)."""
+    A view returns True from `bypass_public_cache(request)` to opt a request out (draft
+    previews)."""
 
     def bypass_public_cache(self, request: HttpRequest) -> bool:
         return False
@@ -125,16 +149,22 @@ class PublicCacheMixin:
     def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or self.bypass_public_cache(request):
             return super().dispatch(request, *args, **kwargs)
-        version, issued_at = content_version()
-        etag = _etag_for(request, version)
+        now = timezone.now()
+        fingerprint = _fingerprint(request)
+        response_key = RESPONSE_KEY_PREFIX + fingerprint
         anonymous = is_anonymous_request(request)
+        found = cache.get_many([VERSION_KEY, response_key] if anonymous else [VERSION_KEY])
+        stored_version = found.get(VERSION_KEY)
+        version = _current(ContentVersion(*stored_version) if stored_version else None, now)
+        etag = _etag_for(fingerprint, version)
+
         if anonymous:
-            if _is_not_modified(request, etag, issued_at):
-                return _not_modified(etag, issued_at, public=True)
-            if (stored := cache.get(RESPONSE_KEY_PREFIX + etag)) is not None:
-                content, content_type = stored
-                response = HttpResponse(content, content_type=content_type)
-                _decorate(response, etag, issued_at, public=True)
+            if _is_not_modified(request, etag, version):
+                return self._not_modified(etag, version, now, public=True)
+            stored = found.get(response_key)
+            if stored is not None and stored[0] == etag:
+                response = HttpResponse(stored[1], content_type=stored[2])
+                _decorate(response, etag, version, now, public=True)
                 return response
 
         response = super().dispatch(request, *args, **kwargs)
@@ -144,11 +174,19 @@ class PublicCacheMixin:
             response.render()
         if anonymous:
             cache.set(
-                RESPONSE_KEY_PREFIX + etag,
-                (response.content, response["Content-Type"]),
+                response_key,
+                (etag, response.content, response["Content-Type"]),
                 timeout=RESPONSE_TIMEOUT,
             )
-        elif _is_not_modified(request, etag, issued_at):
-            return _not_modified(etag, issued_at, public=False)
-        _decorate(response, etag, issued_at, public=anonymous)
+        elif _is_not_modified(request, etag, version):
+            return self._not_modified(etag, version, now, public=False)
+        _decorate(response, etag, version, now, public=anonymous)
+        return response
+
+    @staticmethod
+    def _not_modified(
+        etag: str, version: ContentVersion, now: datetime, *, public: bool
+    ) -> HttpResponse:
+        response = HttpResponse(status=304)
+        _decorate(response, etag, version, now, public=public)
         return response

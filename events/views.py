@@ -1,18 +1,14 @@
 """Views of the events API: events, series, calendars, members' reminders and feed.
 
-Public reads go through the shared response cache (`core.http_cache`), made exact to
-the second: see `ClockAwareCacheMixin`.
+Public reads go through the shared response cache (`core.http_cache`), which renews
+its version at the second an event starts or ends.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +31,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.http_cache import MAX_VERSION_LIFETIME, PublicCacheMixin, content_version
+from core.http_cache import PublicCacheMixin
 from core.pagination import CursorPagination
 from core.schema import AutoSchema
 from events import calendars, selectors, services
@@ -51,66 +47,10 @@ from events.serializers import (
 )
 
 PRIVATE_NO_STORE = "private, no-store"
-PUBLIC_MAX_AGE = 60
 CACHING_NOTE = (
     " Answers carry `ETag` and `Last-Modified` (send `If-None-Match` for a 304); "
     "`Cache-Control: max-age` never reaches past the next start or end of an event."
 )
-
-# --- A response cache that is right to the second ----------------------------------------
-#
-# The shared cache's content version expires by itself at the next scheduled change
-# (we register `selectors.next_change_after`), but only with a cache backend's whole-
-# second timeout, rounded up: for a second or two after an event starts, responses
-# stored before the start could still be served. So each version remembers the first
-# clock-driven change after it was issued; once the clock passes that instant, event
-# views skip the shared cache until the version renews, and `max-age` never lets a
-# client keep a response past it.
-
-_NEXT_CHANGE_KEY = "events-next-change:"
-_next_change_memo: dict[str, datetime | None] = {}
-
-
-def next_change_for_version(version: str, issued_at: datetime) -> datetime | None:
-    if version in _next_change_memo:
-        return _next_change_memo[version]
-    stored = cache.get(_NEXT_CHANGE_KEY + version)
-    if stored is None:
-        stored = (selectors.next_change_after(issued_at),)
-        cache.set(
-            _NEXT_CHANGE_KEY + version, stored, timeout=int(MAX_VERSION_LIFETIME.total_seconds())
-        )
-    if len(_next_change_memo) > 64:
-        _next_change_memo.clear()
-    _next_change_memo[version] = stored[0]
-    return stored[0]
-
-
-class ClockAwareCacheMixin(PublicCacheMixin):
-    """`PublicCacheMixin`, exact to the second for output that changes with the clock."""
-
-    def bypass_public_cache(self, request: HttpRequest) -> bool:
-        version, issued_at = content_version()
-        self._next_change = next_change_for_version(version, issued_at)
-        return self._next_change is not None and self._next_change <= timezone.now()
-
-    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        self._next_change = None
-        response = super().dispatch(request, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
-            cache_control = response.get("Cache-Control", "")
-            if cache_control.startswith("public"):
-                response["Cache-Control"] = f"public, max-age={self._max_age()}"
-            elif not cache_control:
-                # Served around a change instant, outside the shared cache.
-                response["Cache-Control"] = "no-cache"
-        return response
-
-    def _max_age(self) -> int:
-        if self._next_change is None:
-            return PUBLIC_MAX_AGE
-        seconds = (self._next_change - timezone.now()).total_seconds()
-        return max(0, min(PUBLIC_MAX_AGE, math.floor(seconds)))
 
 
 class ClockMixin:
@@ -148,7 +88,7 @@ class ClockMixin:
     ["cancelled", "already_started"], field_name="event", actions=["reminders"]
 )
 @extend_validation_errors(["unique"], field_name="minutes_before", actions=["reminders"])
-class EventViewSet(ClockAwareCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
+class EventViewSet(PublicCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
@@ -248,7 +188,7 @@ class EventViewSet(ClockAwareCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewS
         description=CACHING_NOTE.strip(),
     ),
 )
-class SeriesViewSet(ClockAwareCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
+class SeriesViewSet(PublicCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     filter_backends = [StableOrderingFilter]
@@ -344,7 +284,7 @@ class CalendarFileMixin:
         return f"{self._event_url_prefix}{event.slug}/"
 
 
-class PublicCalendarView(ClockAwareCacheMixin, ClockMixin, CalendarFileMixin, APIView):
+class PublicCalendarView(PublicCacheMixin, ClockMixin, CalendarFileMixin, APIView):
     pass
 
 
