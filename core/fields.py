@@ -15,7 +15,8 @@ class OptionalURLField(serializers.URLField):
     models.URLField: OptionalURLField}`."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("allow_null", kwargs.get("allow_blank", False))
+        # ModelSerializer drops allow_blank from read-only fields: those can be blank too.
+        kwargs.setdefault("allow_null", kwargs.get("allow_blank") or kwargs.get("read_only"))
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> str | None:

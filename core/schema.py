@@ -99,7 +99,8 @@ class AutoSchema(StandardizedAutoSchema):
                 for field in get_serializer_fields_with_error_codes(
                     get_flat_serializer_fields(serializer)
                 ):
-                    errors.setdefault(field.name, set()).update(field.error_codes)
+                    # ...plus "invalid", the code of a `validate_<field>` method's error.
+                    errors.setdefault(field.name, set()).update({*field.error_codes, "invalid"})
         return errors
 
     def _should_add_parse_error_response(self) -> bool:

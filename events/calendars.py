@@ -117,12 +117,13 @@ def build_calendar(
         prodid=PRODID,
         uid=uid,
         name=name,
-        description=description or None,
         method="PUBLISH",
         calscale="GREGORIAN",
     )
     if description:
-        # An X- property has no known type: as vText, its line breaks are escaped.
+        # Not through Calendar.new(description=...): it writes X-WR-CALDESC raw, and a
+        # line break in the text then fails the whole file. As vText it is escaped.
+        calendar.add("DESCRIPTION", description)
         calendar.add("X-WR-CALDESC", vText(description))
     if feed:
         calendar.add("REFRESH-INTERVAL", FEED_REFRESH, parameters={"VALUE": "DURATION"})

@@ -15,7 +15,8 @@ def _has_empty_value(query: dict | None) -> bool:
         return False
     for value in query.values():
         values = value if isinstance(value, list) else [value]
-        if any(item == "" for item in values):
+        # An empty object or list goes out as `?name=` too.
+        if any(item in ("", None, {}, []) for item in values):
             return True
     return False
 
