@@ -138,15 +138,21 @@ def is_anonymous_request(request: HttpRequest) -> bool:
 
 
 class PublicCacheMixin:
-    """For DRF views of public content. Requests carrying credentials still get ETags
-    and 304s, but are authenticated normally and never served from the shared cache.
-    A view returns True from `bypass_public_cache(request)` to opt a request out (draft
-    previews)."""
+    """For DRF views of public content, whose output is the same for every caller.
+
+    Anonymous requests are answered from the shared cache before DRF even builds its
+    request. Requests with credentials are authenticated, checked and throttled as
+    usual (a bad token is still a 401), then get the same stored bytes, ETags and 304s,
+    marked private. A view returns True from `bypass_public_cache(request)` to opt a
+    request out (draft previews)."""
+
+    _public_cache: tuple[str, str] | None = None
 
     def bypass_public_cache(self, request: HttpRequest) -> bool:
         return False
 
     def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        self._public_cache = None
         if request.method not in ("GET", "HEAD") or self.bypass_public_cache(request):
             return super().dispatch(request, *args, **kwargs)
         now = timezone.now()
@@ -161,27 +167,40 @@ class PublicCacheMixin:
         if anonymous:
             if _is_not_modified(request, etag, version):
                 return self._not_modified(etag, version, now, public=True)
-            stored = found.get(response_key)
-            if stored is not None and stored[0] == etag:
+            if (stored := found.get(response_key)) is not None and stored[0] == etag:
                 response = HttpResponse(stored[1], content_type=stored[2])
                 _decorate(response, etag, version, now, public=True)
                 return response
 
+        self._public_cache = (response_key, etag)
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code != 200:
             return response
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        if anonymous:
+        if not getattr(response, "from_public_cache", False):
             cache.set(
                 response_key,
                 (etag, response.content, response["Content-Type"]),
                 timeout=RESPONSE_TIMEOUT,
             )
-        elif _is_not_modified(request, etag, version):
+        if not anonymous and _is_not_modified(request, etag, version):
             return self._not_modified(etag, version, now, public=False)
         _decorate(response, etag, version, now, public=anonymous)
         return response
+
+    def initial(self, request, *args: object, **kwargs: object) -> None:
+        super().initial(request, *args, **kwargs)
+        if self._public_cache is None:
+            return
+        # Authenticated, allowed and within its rate: the stored bytes, if any, are this
+        # caller's answer too.
+        response_key, etag = self._public_cache
+        stored = cache.get(response_key)
+        if stored is not None and stored[0] == etag:
+            hit = HttpResponse(stored[1], content_type=stored[2])
+            hit.from_public_cache = True
+            setattr(self, request.method.lower(), lambda *a, **k: hit)
 
     @staticmethod
     def _not_modified(
