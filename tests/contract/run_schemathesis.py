@@ -90,6 +90,8 @@ def register_member(base_url: str) -> str:
 def schemathesis(base_url: str, label: str, report_dir: Path, *extra: str) -> int:
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
+        "--config-file",
+        str(Path(__file__).with_name("schemathesis.toml")),
         "run",
         f"{base_url}/api/schema/?format=json",
         "--url",
