@@ -48,6 +48,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 README = BENCH_DIR / "README.md"
 LUA = BENCH_DIR / "report.lua"
+UNCACHED_LUA = BENCH_DIR / "uncached.lua"
 PORTS = range(8140, 8150)
 DEEP_ROWS = 5000
 RESULTS_START = "<!-- bench-results:start -->"
@@ -64,6 +65,8 @@ class Target:
     label: str
     path: str | None  # None: not available in this build (see `note`)
     member: bool = False
+    # A URL of its own for every request (bench/uncached.lua): never the shared cache.
+    uncached: bool = False
     note: str = ""
 
 
@@ -183,25 +186,27 @@ def targets(base: str, token: str) -> list[Target]:
         Target("ceiling", "`/bench/ceiling` (plain Django view)", "/bench/ceiling"),
         Target("healthz", "`/healthz`", "/healthz"),
         Target("guides_list", "`/api/v1/guides/` (anonymous, shared cache)", "/api/v1/guides/"),
-        Target("guides_list_member", "`/api/v1/guides/` (member, no shared cache)",
+        Target("guides_list_member", "`/api/v1/guides/` (token, shared cache)",
                "/api/v1/guides/", member=True),
-        Target("guide_detail", "`/api/v1/guides/{slug}/` (anonymous)",
+        Target("guides_list_render", "`/api/v1/guides/` (rendered)", "/api/v1/guides/",
+               uncached=True),
+        Target("guide_detail", "`/api/v1/guides/{slug}/` (shared cache)",
                f"/api/v1/guides/{slug}/" if slug else None),
-        Target("guide_detail_member", "`/api/v1/guides/{slug}/` (member)",
-               f"/api/v1/guides/{slug}/" if slug else None, member=True),
-        Target("search", "`/api/v1/search/?q=joy` (anonymous)", "/api/v1/search/?q=joy"),
-        Target("search_member", "`/api/v1/search/?q=joy` (member)", "/api/v1/search/?q=joy",
-               member=True),
-        Target("strategies_q", "`/api/v1/strategies/?q=joy` (member)",
-               "/api/v1/strategies/?q=joy", member=True),
-        Target("events_upcoming", "`/api/v1/events/upcoming/` (anonymous)",
+        Target("guide_detail_render", "`/api/v1/guides/{slug}/` (rendered)",
+               f"/api/v1/guides/{slug}/" if slug else None, uncached=True),
+        Target("search", "`/api/v1/search/?q=joy` (shared cache)", "/api/v1/search/?q=joy"),
+        Target("search_render", "`/api/v1/search/?q=joy` (rendered)", "/api/v1/search/?q=joy",
+               uncached=True),
+        Target("strategies_q_render", "`/api/v1/strategies/?q=joy` (rendered)",
+               "/api/v1/strategies/?q=joy", uncached=True),
+        Target("events_upcoming", "`/api/v1/events/upcoming/` (shared cache)",
                "/api/v1/events/upcoming/"),
-        Target("events_upcoming_member", "`/api/v1/events/upcoming/` (member)",
-               "/api/v1/events/upcoming/", member=True),
-        Target("events_ics", "`/api/v1/events/calendar.ics` (anonymous)",
+        Target("events_upcoming_render", "`/api/v1/events/upcoming/` (rendered)",
+               "/api/v1/events/upcoming/", uncached=True),
+        Target("events_ics", "`/api/v1/events/calendar.ics` (shared cache)",
                "/api/v1/events/calendar.ics"),
-        Target("events_ics_member", "`/api/v1/events/calendar.ics` (member)",
-               "/api/v1/events/calendar.ics", member=True),
+        Target("events_ics_render", "`/api/v1/events/calendar.ics` (rendered)",
+               "/api/v1/events/calendar.ics", uncached=True),
         Target("me", "`/api/v1/me/` (token)", "/api/v1/me/", member=True),
         Target("journal_list", "`/api/v1/journal/entries/` first page", "/api/v1/journal/entries/",
                member=True),
@@ -238,7 +243,7 @@ def wrk(base: str, target: Target, token: str, args: argparse.Namespace, seconds
         "--timeout",
         "30s",
         "-s",
-        str(LUA),
+        str(UNCACHED_LUA if target.uncached else LUA),
     ]
     if target.member:
         command += ["-H", f"Authorization: Token {token}"]
