@@ -272,26 +272,14 @@ class StrategyDetailSerializer(serializers.ModelSerializer):
         return fields
 
 
-class ExerciseSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
+class ExerciseSerializer(ExerciseInStrategySerializer):
+    """An exercise on its own: what it is part of, besides what it says."""
+
     strategy = StrategyRefSerializer(read_only=True)
     guide = GuideRefSerializer(source="strategy.guide", read_only=True)
 
-    class Meta:
-        model = Exercise
-        fields = [
-            "id",
-            "url",
-            "title",
-            "slug",
-            "position",
-            "instructions_markdown",
-            "instructions_html",
-            "duration_minutes",
-            "strategy",
-            "guide",
-            "updated_at",
-        ]
+    class Meta(ExerciseInStrategySerializer.Meta):
+        fields = [*ExerciseInStrategySerializer.Meta.fields, "strategy", "guide", "updated_at"]
         read_only_fields = fields
 
 
