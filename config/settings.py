@@ -114,7 +114,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 # Persistent connections by default: with gunicorn's sync workers each process holds one
-# connection, and the measurements in README.md show it ahead of psycopg's pool there.
+# connection; README.md gives the measurements against psycopg's pool (within noise).
 if not EMBEDDED_DATABASE:
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
