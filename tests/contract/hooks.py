@@ -2,8 +2,8 @@
 
 Two rules of the API that a JSON schema cannot express, so the run does not generate
 requests that only they would judge:
-- List filters read an empty query parameter (`?updated_since=`) as absent, as
-  django-filter does and as the API description says.
+- List filters read an empty or blank query parameter (`?updated_since=`, `?preview=+`)
+  as absent, as django-filter does and as the API description says.
 - Text fields are trimmed before their length is checked (DRF's `trim_whitespace`), so
   a string over `maxLength` only by its surrounding spaces is accepted.
 And one limit outside the application: gunicorn refuses a request line over 8,190 bytes
@@ -23,10 +23,14 @@ EMPTY = ("", None, {}, [])
 MAX_QUERY_BYTES = 8190 - 300
 
 
+def _is_empty(value: Any) -> bool:
+    # An empty object or list goes out as `?name=` too; spaces alone are trimmed away.
+    return value in EMPTY or (isinstance(value, str) and not value.strip())
+
+
 def _has_empty_value(query: dict | None) -> bool:
     for value in (query or {}).values():
-        # An empty object or list goes out as `?name=` too.
-        if value in EMPTY or (isinstance(value, list) and any(item in EMPTY for item in value)):
+        if _is_empty(value) or (isinstance(value, list) and any(map(_is_empty, value))):
             return True
     return False
 
