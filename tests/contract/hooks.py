@@ -24,8 +24,11 @@ MAX_QUERY_BYTES = 8190 - 300
 
 
 def _is_empty(value: Any) -> bool:
-    # An empty object or list goes out as `?name=` too; spaces alone are trimmed away.
-    return value in EMPTY or (isinstance(value, str) and not value.strip())
+    # An object in a query string goes out as `?name=` (whatever it holds), an empty
+    # list too; and spaces alone are trimmed away.
+    return (
+        value in EMPTY or isinstance(value, dict) or (isinstance(value, str) and not value.strip())
+    )
 
 
 def _has_empty_value(query: dict | None) -> bool:
