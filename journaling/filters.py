@@ -4,6 +4,8 @@ else's rows."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef, QuerySet
@@ -61,10 +63,20 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
-class IntegerFilter(filters.NumberFilter):
-    """Whole numbers only: a mood of 2.5 is a 400, not a silent rounding."""
+class WholeNumberField(forms.IntegerField):
+    """Digits only, as the schema's `integer` says: Django's own field would also take
+    "3.0" and "3.00"."""
 
-    field_class = forms.IntegerField
+    def to_python(self, value: object) -> int | None:
+        if value not in self.empty_values and not re.fullmatch(r"-?\d+", str(value).strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IntegerFilter(filters.NumberFilter):
+    """Whole numbers only: a mood of 2.5 (or 2.0) is a 400, not a silent rounding."""
+
+    field_class = WholeNumberField
 
 
 def _mood_filter(field: str, lookup: str, text: str) -> filters.NumberFilter:

@@ -120,6 +120,8 @@ def test_filters(member_client, member):
         "mood_after_min=",
         "has_commitment=",
         "mood_before_min=2.5",
+        "mood_before_max=0.0",
+        "mood_after_max=1e1",
     ],
 )
 def test_bad_filter_values_are_a_400(member_client, query):
