@@ -43,6 +43,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Editors: may sign in to the admin and preview drafts."
     )
     date_joined = models.DateTimeField(default=dj_timezone.now)
+    email_verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the member proved they receive mail at `email`."
+    )
 
     objects = UserManager()
 
@@ -58,6 +61,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def clean(self) -> None:
         super().clean()
