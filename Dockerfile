@@ -2,20 +2,14 @@
 # Build: docker build -t breakthrough .
 # Run:   see docker-compose.yml and README.md ("Deploy with Docker").
 
-FROM python:3.12-slim AS build
+FROM python:3.11.13-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-RUN python -m venv /venv
-COPY pyproject.toml README.md ./
-COPY config ./config
-COPY core ./core
-COPY accounts ./accounts
-COPY strategies ./strategies
-COPY journaling ./journaling
-COPY events ./events
-RUN /venv/bin/pip install .
+# Dependencies only, exactly as locked: this layer changes when the lock does, not the code.
+COPY requirements.lock ./
+RUN python -m venv /venv && /venv/bin/pip install --require-hashes -r requirements.lock
 
-FROM python:3.12-slim AS runtime
+FROM python:3.11.13-slim-bookworm AS runtime
 ENV PATH=/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

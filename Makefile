@@ -6,21 +6,38 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_DEBUG ?= true
 
-.PHONY: run test install install-dev migrate sample serve lint format check schema worker bench clean
+.PHONY: run test install install-dev lock migrate sample serve lint format check schema worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# The stamp files re-run pip only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[embedded]"
+# Installs come from the lock files (exact versions and hashes); `make lock` writes them
+# from pyproject.toml. The stamp files re-run pip only when a lock file changes. The
+# project itself goes in editable, without dependencies: the lock already has them.
+$(VENV)/.installed: requirements-embedded.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-embedded.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Three locks, one resolution: the dev lock (runtime, embedded PostgreSQL, test tools) is
+# solved first and constrains the other two, so every lock names the same versions.
+# Existing pins are kept; `make lock UPGRADE=1` moves everything to the newest releases.
+UV_VERSION := 0.13.9
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+	$(UV_COMPILE) --extra embedded --extra dev -o requirements-dev.lock
+	$(UV_COMPILE) --extra embedded --constraint requirements-dev.lock -o requirements-embedded.lock
+	$(UV_COMPILE) --constraint requirements-dev.lock -o requirements.lock
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
