@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_DEBUG ?= true
+# The usual local front-end dev servers (Next.js/CRA on 3000, Vite on 5173).
+CORS_ALLOWED_ORIGINS ?= http://localhost:3000,http://127.0.0.1:3000,http://localhost:5173,http://127.0.0.1:5173
 
 .PHONY: run test install install-dev lock migrate sample serve lint format check schema worker bench clean
 
@@ -57,7 +59,8 @@ run: sample
 	@echo "  Admin      http://$(HOST):$(PORT)/admin/"
 	@echo "  Make an admin account:  $(BIN)/python manage.py createsuperuser"
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py config.wsgi:application
+	HOST=$(HOST) PORT=$(PORT) CORS_ALLOWED_ORIGINS=$(CORS_ALLOWED_ORIGINS) \
+		$(BIN)/gunicorn --config gunicorn.conf.py config.wsgi:application
 
 # pytest exits 5 when it collected no test: a failure, named so nobody mistakes it.
 test: install-dev

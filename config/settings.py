@@ -57,6 +57,22 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# --- Browsers on other origins (CORS) ------------------------------------------------------
+# Front ends authenticate with `Authorization: Token ...`, never with cookies, so no
+# credentials mode; only the API answers other origins (not the admin or the docs).
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api/v1/|media/).*$"
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,6 +89,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "adminsortable2",
     "csp",
+    "corsheaders",
     "core",
     "accounts",
     "strategies",
@@ -82,6 +99,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer: a preflight gets its 200 here, ahead of
+    # authentication, and every answer (errors included) carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
