@@ -53,3 +53,11 @@ class AccessLogger(Logger):
 
 
 logger_class = AccessLogger
+
+
+def on_starting(server) -> None:
+    """Without DATABASE_URL, start the embedded PostgreSQL before any worker connects."""
+    from config import embedded_db
+
+    if embedded_db.wanted():
+        embedded_db.start()

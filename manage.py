@@ -7,6 +7,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config import embedded_db
+
+    if embedded_db.wanted():
+        embedded_db.start()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

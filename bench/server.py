@@ -27,7 +27,13 @@ PYTHON = sys.executable
 LOOPBACK = "127.0.0.1"
 
 # Variables of the caller that must not leak into a server meant to look like production.
-_DROPPED_VARIABLES = ("DJANGO_DEBUG", "TEST_DATABASE_NAME", "DATABASE_URL", "PYTEST_CURRENT_TEST")
+_DROPPED_VARIABLES = (
+    "DJANGO_DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "TEST_DATABASE_NAME",
+    "DATABASE_URL",
+    "PYTEST_CURRENT_TEST",
+)
 
 
 def port_answers(port: int, host: str = LOOPBACK) -> bool:
@@ -55,9 +61,9 @@ def database_url(name: str) -> str:
     if url := os.environ.get("DATABASE_URL"):
         parts = urlsplit(url)
         return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-    from config.embedded_db import database_settings
+    from config import embedded_db
 
-    socket_dir = database_settings(BASE_DIR / ".data")["HOST"]
+    socket_dir = embedded_db.start()
     return f"postgres://postgres@/{name}?host={socket_dir}"
 
 
@@ -111,6 +117,7 @@ def production_env(*, database: str, **overrides: str) -> dict[str, str]:
     """The environment of a production deployment on 127.0.0.1, minus TLS."""
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_VARIABLES}
     env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=f"{LOOPBACK},localhost",

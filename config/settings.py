@@ -8,7 +8,6 @@ is the default; `DJANGO_DEBUG=true` turns on the local conveniences.
 from __future__ import annotations
 
 import secrets
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,10 +20,9 @@ DATA_DIR = BASE_DIR / ".data"
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-TESTING = "pytest" in sys.modules
 # No DATABASE_URL means the embedded database: a developer's machine, never production.
 EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="")
-LOCAL = DEBUG or TESTING or EMBEDDED_DATABASE
+LOCAL = DEBUG or EMBEDDED_DATABASE
 
 
 def _local_secret_key() -> str:
@@ -138,6 +136,7 @@ TEMPLATES = [
 if not EMBEDDED_DATABASE:
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
+    # Describes the server only; manage.py, gunicorn and pytest start it.
     from config.embedded_db import database_settings
 
     DATABASES = {"default": database_settings(DATA_DIR)}
@@ -171,8 +170,6 @@ if redis_url := env.str("REDIS_URL", default=""):
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="breakthrough"),
         }
     }
-elif TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {
         "default": {
@@ -187,9 +184,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:
-    # Argon2 is deliberately slow; tests create hundreds of users.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -224,13 +218,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # --- Request size limits ----------------------------------------------------------------

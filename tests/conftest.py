@@ -9,6 +9,17 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 
 
+def pytest_configure(config):
+    """Without DATABASE_URL the suite runs on the embedded PostgreSQL under .data/: start
+    it here (settings only describe it). xdist's controller runs this before its workers."""
+    from django.conf import settings
+
+    from config import embedded_db
+
+    if embedded_db.wanted():
+        settings.DATABASES["default"]["HOST"] = embedded_db.start()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttle counters and cached public responses must not leak between tests.

@@ -14,7 +14,13 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Variables of a developer's shell or of the test run that production would not have.
-LOCAL_ONLY = {"DJANGO_DEBUG", "TEST_DATABASE_NAME", "DATABASE_URL", "REDIS_URL"}
+LOCAL_ONLY = {
+    "DJANGO_DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "TEST_DATABASE_NAME",
+    "DATABASE_URL",
+    "REDIS_URL",
+}
 
 
 def production_env(**extra: str) -> dict[str, str]:
@@ -94,6 +100,7 @@ def test_the_schema_validates_without_warnings(tmp_path):
     # With DATABASE_URL set this is production, which needs its two secrets.
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "api.example.com",
