@@ -8,7 +8,7 @@ export DJANGO_DEBUG ?= true
 # The usual local front-end dev servers (Next.js/CRA on 3000, Vite on 5173).
 CORS_ALLOWED_ORIGINS ?= http://localhost:3000,http://127.0.0.1:3000,http://localhost:5173,http://127.0.0.1:5173
 
-.PHONY: run test install install-dev lock migrate sample serve lint format check schema worker bench clean
+.PHONY: run stop test install install-dev lock migrate sample serve lint format check schema worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -58,9 +58,16 @@ run: sample
 	@echo "  API docs   http://$(HOST):$(PORT)/api/docs/   (ReDoc: /api/redoc/)"
 	@echo "  Admin      http://$(HOST):$(PORT)/admin/"
 	@echo "  Make an admin account:  $(BIN)/python manage.py createsuperuser"
+	@echo "  Stop with Ctrl-C: the embedded PostgreSQL stops with the server."
 	@echo ""
+	@trap '[ -n "$$DATABASE_URL" ] || $(BIN)/python -m config.embedded_db stop' EXIT; \
+	trap 'exit 130' INT TERM; \
 	HOST=$(HOST) PORT=$(PORT) CORS_ALLOWED_ORIGINS=$(CORS_ALLOWED_ORIGINS) \
 		$(BIN)/gunicorn --config gunicorn.conf.py config.wsgi:application
+
+# Stops the embedded PostgreSQL under .data/ (commands and tests start it again on use).
+stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m config.embedded_db stop; fi
 
 # pytest exits 5 when it collected no test: a failure, named so nobody mistakes it.
 test: install-dev

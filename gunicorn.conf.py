@@ -23,6 +23,11 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Django's JSON 414 (MAX_QUERY_STRING_LENGTH) comes first for any sensible length.
 limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (for `gunicornc`) defaults to one path per user,
+# ~/.gunicorn/gunicorn.ctl, so a second instance on the machine takes it from the first.
+# Off unless a path of this instance's own is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 LOG_JSON = os.environ.get("LOG_FORMAT", "text") == "json"
 
 

