@@ -165,6 +165,7 @@ class Gunicorn:
         threads: int = 1,
         log_path: Path | None = None,
         access_log: bool = False,
+        host_header: str | None = None,
     ) -> None:
         self.port = port
         self.url = f"http://{LOOPBACK}:{port}"
@@ -179,6 +180,8 @@ class Gunicorn:
             "GUNICORN_MAX_REQUESTS": env.get("GUNICORN_MAX_REQUESTS", "0"),
         }
         self.log_path = log_path
+        # For the readiness probe, when 127.0.0.1 is not among DJANGO_ALLOWED_HOSTS.
+        self.probe_headers = {"Host": host_header} if host_header else {}
         self._log: IO[str] | None = None
         self.process: subprocess.Popen[str] | None = None
 
@@ -212,7 +215,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early:\n{self.log_tail()}")
             with suppress(OSError):
-                if fetch(f"{self.url}/healthz", timeout=1)[0] == 200:
+                if fetch(f"{self.url}/healthz", headers=self.probe_headers, timeout=1)[0] == 200:
                     return
             time.sleep(0.2)
         self.stop()
