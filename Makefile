@@ -60,7 +60,10 @@ run: sample
 	@echo "  Make an admin account:  $(BIN)/python manage.py createsuperuser"
 	@echo "  Stop with Ctrl-C: the embedded PostgreSQL stops with the server."
 	@echo ""
-	@trap '[ -n "$$DATABASE_URL" ] || $(BIN)/python -m config.embedded_db stop' EXIT; \
+	@# One job worker beside gunicorn (mail goes to the console); it stops with gunicorn.
+	@$(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker; \
+		[ -n "$$DATABASE_URL" ] || $(BIN)/python -m config.embedded_db stop' EXIT; \
 	trap 'exit 130' INT TERM; \
 	HOST=$(HOST) PORT=$(PORT) CORS_ALLOWED_ORIGINS=$(CORS_ALLOWED_ORIGINS) \
 		$(BIN)/gunicorn --config gunicorn.conf.py config.wsgi:application
@@ -91,8 +94,9 @@ check: install-dev
 schema: install
 	$(BIN)/python manage.py spectacular --validate --file schema.yaml
 
+# A job worker: run as many as you like, on as many hosts (each claims jobs with SKIP LOCKED).
 worker: install
-	$(BIN)/python manage.py send_reminders --loop
+	$(BIN)/python manage.py procrastinate worker
 
 bench: install-dev
 	$(BIN)/python -m bench.run

