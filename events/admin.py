@@ -133,10 +133,15 @@ class PhaseFilter(admin.SimpleListFilter):
     parameter_name = "when"
 
     def lookups(self, request, model_admin):
-        return [("upcoming", "Upcoming"), ("live", "Live now"), ("past", "Past")]
+        return [
+            ("upcoming", "Upcoming"),
+            ("called_off", "Called off"),
+            ("live", "Live now"),
+            ("past", "Past"),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() in ("upcoming", "live", "past"):
+        if self.value() in ("upcoming", "called_off", "live", "past"):
             return getattr(queryset, self.value())(timezone.now())
         return queryset
 

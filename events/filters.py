@@ -11,7 +11,8 @@ from core.filters import IsoDateTimeFilter
 from events.models import Event, EventStatus
 
 WHEN_CHOICES = [
-    ("upcoming", "Starts after now"),
+    ("upcoming", "Starts after now and is going ahead"),
+    ("called_off", "Would start after now, but is cancelled or postponed"),
     ("live", "Started, not ended, and going ahead"),
     ("past", "Started and ended, or called off"),
 ]
@@ -21,7 +22,7 @@ class EventFilter(filters.FilterSet):
     when = filters.ChoiceFilter(
         choices=WHEN_CHOICES,
         method="filter_when",
-        help_text="upcoming, live or past at the time of the request. Default order: "
+        help_text="upcoming, called_off, live or past at the time of the request. Default order: "
         "soonest first, except `past` (latest first).",
     )
     series = filters.CharFilter(field_name="series__slug", help_text="A series slug.")

@@ -152,12 +152,16 @@ HAPPENING_STATUSES = (EventStatus.SCHEDULED, EventStatus.RESCHEDULED)
 
 
 class EventQuerySet(models.QuerySet):
-    """Upcoming, live and past partition every event at an instant `now`:
-    upcoming starts after `now`; live has started, not ended and is going ahead;
-    past is everything else that has started (ended, or called off)."""
+    """Upcoming, called off, live and past partition every event at an instant `now`:
+    upcoming starts after `now` and is going ahead; called off starts after `now` but
+    is cancelled or postponed; live has started, not ended and is going ahead; past is
+    everything else that has started (ended, or called off)."""
 
     def upcoming(self, now: datetime) -> EventQuerySet:
-        return self.filter(starts_at__gt=now)
+        return self.filter(starts_at__gt=now, status__in=HAPPENING_STATUSES)
+
+    def called_off(self, now: datetime) -> EventQuerySet:
+        return self.filter(starts_at__gt=now).exclude(status__in=HAPPENING_STATUSES)
 
     def live(self, now: datetime) -> EventQuerySet:
         return self.filter(starts_at__lte=now, ends_at__gt=now, status__in=HAPPENING_STATUSES)
@@ -312,7 +316,7 @@ class Event(TimeStampedModel):
     def phase(self, now: datetime | None = None) -> str:
         now = now or timezone.now()
         if self.starts_at > now:
-            return "upcoming"
+            return "upcoming" if self.is_happening else "called_off"
         return "live" if self.is_live(now) else "past"
 
     @property

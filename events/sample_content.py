@@ -155,7 +155,7 @@ def load() -> int:
         created += 1
 
     now = timezone.now()
-    upcoming = Event.objects.filter(series=series).happening().upcoming(now)
+    upcoming = Event.objects.filter(series=series).upcoming(now)
     missing = UPCOMING - upcoming.count()
     if missing > 0:
         latest = upcoming.order_by("-starts_at").values_list("starts_at", flat=True).first()

@@ -17,7 +17,7 @@ from events import calendars
 from events.models import CalendarFeed, CancellationNotice, Event, Reminder, Series
 from strategies.models import Guide, Person, Strategy
 
-PHASES = ["upcoming", "live", "past"]
+PHASES = ["upcoming", "called_off", "live", "past"]
 
 
 def _now(context: dict) -> datetime:
@@ -135,7 +135,7 @@ class EventSerializer(EventSummarySerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=PHASES))
     def get_phase(self, event: Event) -> str:
-        """upcoming, live or past at the time of the response (from the clock)."""
+        """upcoming, called_off, live or past at the time of the response (from the clock)."""
         return event.phase(_now(self.context))
 
     @extend_schema_field(OpenApiTypes.DATETIME)
@@ -177,8 +177,11 @@ class EventDetailSerializer(EventSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(CalendarLinksSerializer)
-    def get_calendar(self, event: Event) -> dict:
+    @extend_schema_field(CalendarLinksSerializer(allow_null=True))
+    def get_calendar(self, event: Event) -> dict | None:
+        """Null for a cancelled or postponed event: nothing to add to a calendar."""
+        if not event.is_happening:
+            return None
         page = _absolute(self.context, reverse("event-detail", kwargs={"slug": event.slug}))
         return {
             "ics": _absolute(self.context, reverse("event-calendar", kwargs={"slug": event.slug})),

@@ -73,7 +73,7 @@ class ClockMixin:
         operation_id="events_list",
         tags=["events"],
         summary="List events",
-        description="Live-stream events, upcoming, live or past by the clock (`when`). "
+        description="Live-stream events, upcoming, called off, live or past by the clock (`when`). "
         "Default order: soonest first; with `when=past`, latest first." + CACHING_NOTE,
     ),
     retrieve=extend_schema(
@@ -123,7 +123,7 @@ class EventViewSet(PublicCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["get"], filter_backends=[])
     def upcoming(self, request: Request) -> Response:
-        queryset = self.get_queryset().happening().upcoming(self.now).order_by("starts_at", "id")
+        queryset = self.get_queryset().upcoming(self.now).order_by("starts_at", "id")
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
