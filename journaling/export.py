@@ -166,8 +166,8 @@ def _markdown_commitment(commitment: dict[str, Any]) -> str:
         line += f", strategy `{commitment['strategy']}`"
     if commitment["exercise"]:
         line += f", exercise `{commitment['exercise']}`"
-    if commitment["check_in_note"]:
-        line += f". Note: {commitment['check_in_note']}"
+    if commitment["note"]:
+        line += f". Note: {commitment['note']}"
     return line + f" <!-- id {commitment['id']} -->\n"
 
 

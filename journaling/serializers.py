@@ -318,6 +318,11 @@ class CommitmentSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Your local date; defaults to today. Up to five years ahead.",
     )
+    note = serializers.CharField(
+        source="check_in_note",
+        read_only=True,
+        help_text="What you said when checking in (the check-in's `note`).",
+    )
     version = serializers.IntegerField(
         read_only=True, help_text="Rises on every change; sent as the ETag."
     )
@@ -332,7 +337,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "due_date",
             "status",
             "checked_in_at",
-            "check_in_note",
+            "note",
             "version",
             "created_at",
             "updated_at",
@@ -341,7 +346,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "id",
             "status",
             "checked_in_at",
-            "check_in_note",
+            "note",
             "version",
             "created_at",
             "updated_at",
@@ -391,7 +396,7 @@ class CommitmentCreateSerializer(CommitmentSerializer):
         read_only_fields = [
             "status",
             "checked_in_at",
-            "check_in_note",
+            "note",
             "version",
             "created_at",
             "updated_at",
@@ -420,7 +425,10 @@ class CheckInSerializer(serializers.Serializer):
         help_text="`partly` counts as kept: a fraction of what you resist is the point.",
     )
     note = serializers.CharField(
-        max_length=CHECK_IN_NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
+        max_length=CHECK_IN_NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="Leave out to keep the note you gave before; an empty string clears it.",
     )
     entry = CheckInEntrySerializer(
         required=False,

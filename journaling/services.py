@@ -399,7 +399,7 @@ def commitment_check_in(
     *,
     commitment: Commitment,
     status: str,
-    note: str = "",
+    note: str | None = None,
     entry: dict[str, Any] | None = None,
     if_match: Sequence[str] | None = None,
 ) -> tuple[Commitment, JournalEntry | None]:
@@ -407,13 +407,17 @@ def commitment_check_in(
     write a journal entry about it in the same transaction: both happen or neither.
 
     `entry` takes `entry_create`'s arguments except the links, which come from the
-    commitment. Checking in again with the same status and note changes nothing, and
-    an entry with an id already written is recognised, so a retry is safe."""
+    commitment. `note=None` keeps the stored note (a later check-in that says nothing
+    must not erase what an earlier one said). Checking in again with the same status
+    and note changes nothing, and an entry with an id already written is recognised,
+    so a retry is safe."""
     if status == Commitment.Status.OPEN:
         raise ValueError("A check-in closes a commitment; it cannot reopen one.")
     lock_member_journal(commitment.owner_id)
     current = _locked(Commitment, commitment.pk)
     check_version(current.version, if_match)
+    if note is None:
+        note = current.check_in_note
     if current.status != status or current.check_in_note != note:
         current.status = status
         current.check_in_note = note

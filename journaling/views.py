@@ -448,7 +448,7 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
         commitment, written = services.commitment_check_in(
             commitment=commitment,
             status=data["status"],
-            note=data["note"],
+            note=data.get("note"),
             entry=entry,
             if_match=if_match,
         )

@@ -106,7 +106,7 @@ def test_check_in_writes_the_entry_in_the_same_transaction(member_client, member
     assert response.status_code == 200, response.content
     payload = response.json()
     assert payload["commitment"]["status"] == "partly"
-    assert payload["commitment"]["check_in_note"] == "Did five minutes."
+    assert payload["commitment"]["note"] == "Did five minutes."
     assert payload["commitment"]["checked_in_at"] is not None
     assert payload["commitment"]["version"] == 2
     assert response["ETag"] == '"2"'

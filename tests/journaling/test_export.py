@@ -108,7 +108,7 @@ def test_json_export_rebuilds_the_journal_in_a_new_account(full_journal, member)
         if commitment["status"] != "open":
             newcomer.post(
                 f"{COMMITMENTS}{commitment['id']}/check-in/",
-                {"status": commitment["status"], "note": commitment["check_in_note"]},
+                {"status": commitment["status"], "note": commitment["note"]},
                 format="json",
             )
     for entry in exported["entries"]:
