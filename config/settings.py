@@ -295,7 +295,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "drf_orjson_renderer.parsers.ORJSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -320,7 +320,7 @@ if not DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["drf_orjson_renderer.renderers.ORJSONRenderer"]
     # Clients send JSON. Form parsing serves only the browsable API's HTML forms, and its
     # rules differ from JSON's (a blank optional field counts as absent).
-    REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["drf_orjson_renderer.parsers.ORJSONParser"]
+    REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["core.parsers.JSONParser"]
 
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "core.errors.ExceptionHandler",
@@ -367,7 +367,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The schema documents JSON bodies only, whatever DEBUG adds for the browsable API.
-    "PARSER_WHITELIST": ["drf_orjson_renderer.parsers.ORJSONParser"],
+    "PARSER_WHITELIST": ["core.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "ValidationErrorEnum": f"{_ERROR_ENUMS}.ValidationErrorEnum.choices",
         "ClientErrorEnum": f"{_ERROR_ENUMS}.ClientErrorEnum.choices",

@@ -3,17 +3,22 @@
 Django caps form bodies (`DATA_UPLOAD_MAX_MEMORY_SIZE`) but DRF's JSON parser reads the
 raw stream, which that cap never sees; and nothing caps the query string, which every
 filter backend parses. Both are cheap to refuse up front, from the request line and
-headers alone, before a byte of the body is read.
+headers alone, before a byte of the body is read. A NUL byte in the path or the query
+string is refused here too (404 and 400): PostgreSQL refuses NUL in any text, so one
+that reached a lookup or a filter used to end as a 500. JSON bodies are checked by
+`core.parsers`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from core.errors import json_error
+from core.parsers import NULL_CHARACTER_DETAIL
 
 # The admin uploads images as multipart forms; Django applies its own limits there.
 BODY_LIMIT_PATH_PREFIX = "/api/"
@@ -21,7 +26,8 @@ BODY_LIMIT_PATH_PREFIX = "/api/"
 
 class RequestLimitsMiddleware:
     """414 for a query string over `MAX_QUERY_STRING_LENGTH`; 413 for an API request whose
-    declared body is over `DATA_UPLOAD_MAX_MEMORY_SIZE`."""
+    declared body is over `DATA_UPLOAD_MAX_MEMORY_SIZE`; 404 for a NUL in the path, 400
+    for one in the query string."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -34,6 +40,12 @@ class RequestLimitsMiddleware:
                 f"The query string is longer than {max_query} characters.",
                 status_code=414,
             )
+        if "\x00" in request.path:
+            # No resource has a NUL in its name.
+            return json_error("not_found", "Not found.", status_code=404)
+        if b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
+            # `parse_error`, the code of an unreadable body: documented on every operation.
+            return json_error("parse_error", NULL_CHARACTER_DETAIL, status_code=400)
         max_body = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if (
             max_body is not None

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from core.validators import is_canonical_timezone
 from journaling.models import Commitment, JournalEntry, Tombstone, TombstonePurge
 
 CHANGE_FEED_DEFAULT_LIMIT = 500
@@ -18,10 +19,9 @@ CHANGE_FEED_MAX_LIMIT = 1000
 
 
 def member_zone(user: object) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "timezone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    # A zone stored before the API refused host-dependent names counts as UTC.
+    name = getattr(user, "timezone", "") or "UTC"
+    return zoneinfo.ZoneInfo(name if is_canonical_timezone(name) else "UTC")
 
 
 def member_today(user: object, now: datetime | None = None) -> date:

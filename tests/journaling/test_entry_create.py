@@ -222,10 +222,7 @@ def test_entry_date_of_tomorrow_is_allowed_for_travellers(member_client):
 @pytest.mark.parametrize(
     ("body", "attr"),
     [
-        ({"body": "x", "strategy": "a\x00b"}, "strategy"),
         ({"body": "x", "strategy": 5}, "strategy"),
-        ({"body": "x\x00"}, "body"),
-        ({"body": "x", "tags": ["a\x00"]}, "tags"),
         ({"body": "x", "commitment": "abc"}, "commitment"),
         ({"body": "x", "commitment": 5}, "commitment"),
         ({"body": "x", "prompt": "abc"}, "prompt"),
