@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.throttling import throttled_admin_login
 from core import errors, views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
@@ -27,6 +28,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", views.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", views.RedocView.as_view(url_name="schema"), name="redoc"),
+    # Matched before the admin's own login route (the same path): the login rate applies.
+    path("admin/login/", throttled_admin_login),
     path("admin/", admin.site.urls),
     # Anything else under /api/ is a JSON 404 (or, for a known route without its final
     # slash, a redirect to it), in DEBUG as in production. Exempt from CSRF: it changes
