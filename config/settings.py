@@ -331,6 +331,7 @@ DRF_STANDARDIZED_ERRORS = {
         "404",
         "405",
         "406",
+        "411",
         "413",
         "414",
         "415",
@@ -338,8 +339,9 @@ DRF_STANDARDIZED_ERRORS = {
         "500",
         "503",
     ],
-    # 413 and 414 come from core.middleware.RequestLimitsMiddleware, before any view.
+    # 411, 413 and 414 come from core.middleware.RequestLimitsMiddleware, before any view.
     "ERROR_SCHEMAS": {
+        "411": "core.schema.ErrorResponse411Serializer",
         "413": "core.schema.ErrorResponse413Serializer",
         "414": "core.schema.ErrorResponse414Serializer",
         "503": "core.schema.ErrorResponse503Serializer",
@@ -382,6 +384,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": f"{_ERROR_ENUMS}.ErrorCode500Enum.choices",
         "ErrorCode412Enum": "core.schema.ErrorCode412Enum.choices",
         "ErrorCode503Enum": "core.schema.ErrorCode503Enum.choices",
+        "ErrorCode411Enum": "core.schema.ErrorCode411Enum.choices",
         "ErrorCode413Enum": "core.schema.ErrorCode413Enum.choices",
         "ErrorCode414Enum": "core.schema.ErrorCode414Enum.choices",
         "EventStatusEnum": "events.models.EventStatus.choices",

@@ -7,6 +7,10 @@ headers alone, before a byte of the body is read. A NUL byte in the path or the 
 string is refused here too (404 and 400): PostgreSQL refuses NUL in any text, so one
 that reached a lookup or a filter used to end as a 500. JSON bodies are checked by
 `core.parsers`.
+
+A chunked body (`Transfer-Encoding`) gets a 411: Django reads only the bytes that
+`Content-Length` declares, so it would see an empty body and a PATCH would answer 200
+having written nothing. Every HTTP client can send a length instead.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ BODY_LIMIT_PATH_PREFIX = "/api/"
 
 class RequestLimitsMiddleware:
     """414 for a query string over `MAX_QUERY_STRING_LENGTH`; 413 for an API request whose
-    declared body is over `DATA_UPLOAD_MAX_MEMORY_SIZE`; 404 for a NUL in the path, 400
-    for one in the query string."""
+    declared body is over `DATA_UPLOAD_MAX_MEMORY_SIZE`; 411 for a chunked body; 404 for
+    a NUL in the path, 400 for one in the query string."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,6 +43,12 @@ class RequestLimitsMiddleware:
                 "query_string_too_long",
                 f"The query string is longer than {max_query} characters.",
                 status_code=414,
+            )
+        if "HTTP_TRANSFER_ENCODING" in request.META:
+            return json_error(
+                "length_required",
+                "Send the body with a Content-Length header; chunked bodies are not read.",
+                status_code=411,
             )
         if "\x00" in request.path:
             # No resource has a NUL in its name.

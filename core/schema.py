@@ -1,6 +1,6 @@
 """OpenAPI pieces shared by every app: the error responses drf-standardized-errors
-does not describe itself (503 on a database outage, 412 on a stale `If-Match`, 413 and
-414 from the request limits)."""
+does not describe itself (503 on a database outage, 412 on a stale `If-Match`, 411,
+413 and 414 from the request limits)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ class ErrorCode412Enum(models.TextChoices):
 
 class ErrorCode503Enum(models.TextChoices):
     SERVICE_UNAVAILABLE = "service_unavailable"
+
+
+class ErrorCode411Enum(models.TextChoices):
+    LENGTH_REQUIRED = "length_required"
 
 
 class ErrorCode413Enum(models.TextChoices):
@@ -68,6 +72,11 @@ def error_response_serializer(
 
 
 ErrorResponse412Serializer = error_response_serializer(412, ErrorCode412Enum)
+ErrorResponse411Serializer = error_response_serializer(
+    411,
+    ErrorCode411Enum,
+    doc="A chunked body (`Transfer-Encoding`), refused unread: send `Content-Length`.",
+)
 ErrorResponse413Serializer = error_response_serializer(
     413,
     ErrorCode413Enum,
