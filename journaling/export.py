@@ -6,9 +6,19 @@ holds fifty entries or fifty thousand.
 
 JSON holds entries, commitments, tags and tombstones, each entry in the very shape the
 entries API returns and accepts, so an export can be posted back entry by entry. CSV
-holds entries only, one row each, with `tags` as a JSON array (tag names may contain
-any character, commas and semicolons included). Cells are written as the member typed
-them: the only person who can put text in this file is the member who downloads it.
+holds entries only, one row each, with `tags` one name per line (names never hold a
+line break; they may hold commas and semicolons).
+
+The member's own text must not be able to forge the file's structure, for whoever
+opens it later (the member, or the app they import it into):
+- CSV: a cell that starts with `=`, `+`, `-`, `@`, a tab or a CR would run as a
+  formula in a spreadsheet; such a cell, and one that starts with an apostrophe (so the
+  rule can be undone: strip one leading `'`), gets an apostrophe in front.
+- Markdown: one-line texts (titles, tags, commitments, notes) have their line breaks
+  folded into spaces, so they cannot start a heading or a list item; a body is a block
+  quote, so its headings and rules stay inside it; and `<!--` and `-->` are escaped
+  everywhere, so no text opens or closes an HTML comment (that would hide the rest
+  of the file from a Markdown viewer).
 """
 
 from __future__ import annotations
@@ -23,7 +33,7 @@ from typing import Any
 import orjson
 from django.utils import timezone
 
-from journaling.models import MemberTag, Tombstone
+from journaling.models import Commitment, JournalEntry, MemberTag, Tombstone
 from journaling.selectors import commitments_of, entries_of
 from journaling.serializers import (
     CommitmentSerializer,
@@ -110,6 +120,15 @@ def stream_json(owner: Any, *, now: datetime | None = None) -> Iterator[str]:
     yield "}\n"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def stream_csv(owner: Any) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
@@ -124,64 +143,92 @@ def stream_csv(owner: Any) -> Iterator[str]:
     yield flush()
     for batch in _batches(entry_dicts(owner), CHUNK_SIZE):
         for row in batch:
-            writer.writerow(
-                {
-                    **{key: "" if row[key] is None else row[key] for key in CSV_COLUMNS},
-                    "tags": orjson.dumps(row["tags"]).decode(),
-                }
-            )
+            cells = {key: "" if row[key] is None else row[key] for key in CSV_COLUMNS}
+            cells["tags"] = "\n".join(row["tags"])
+            writer.writerow({key: csv_cell(value) for key, value in cells.items()})
         yield flush()
 
 
-def _markdown_entry(entry: dict[str, Any]) -> str:
-    heading = f"## {entry['entry_date']}"
-    if entry["title"]:
-        heading += f": {entry['title']}"
-    facts = [f"- id: `{entry['id']}`"]
-    for label, key in (
-        ("strategy", "strategy"),
-        ("exercise", "exercise"),
-        ("prompt", "prompt"),
-        ("commitment", "commitment"),
+def _escape_comments(text: str) -> str:
+    # `<\!--` and `--\>` render as the characters typed, and open or close nothing.
+    return text.replace("<!--", "<\\!--").replace("-->", "--\\>")
+
+
+def _one_line(text: str) -> str:
+    return _escape_comments(" ".join(text.split()))
+
+
+def _quoted(body: str) -> list[str]:
+    return [f"> {line}" if line else ">" for line in _escape_comments(body).splitlines()]
+
+
+def _markdown_entry(entry: JournalEntry, data: dict[str, Any]) -> str:
+    heading = f"## {data['entry_date']}"
+    if data["title"]:
+        heading += f": {_one_line(data['title'])}"
+    facts = [f"- id: `{data['id']}`"]
+    for label, text in (
+        ("strategy", entry.strategy and entry.strategy.title),
+        ("exercise", entry.exercise and entry.exercise.title),
+        ("prompt", entry.prompt and entry.prompt.text),
+        ("commitment", entry.commitment and entry.commitment.text),
     ):
-        if entry[key] is not None:
-            facts.append(f"- {label}: `{entry[key]}`")
-    if entry["mood_before"] is not None or entry["mood_after"] is not None:
-        before = "?" if entry["mood_before"] is None else entry["mood_before"]
-        after = "?" if entry["mood_after"] is None else entry["mood_after"]
+        if text:
+            facts.append(f"- {label}: {_one_line(text)}")
+    if data["mood_before"] is not None or data["mood_after"] is not None:
+        before = "?" if data["mood_before"] is None else data["mood_before"]
+        after = "?" if data["mood_after"] is None else data["mood_after"]
         facts.append(f"- mood: {before} → {after} (of 10)")
-    if entry["tags"]:
-        facts.append("- tags: " + ", ".join(entry["tags"]))
+    if data["tags"]:
+        facts.append("- tags: " + ", ".join(_one_line(tag) for tag in data["tags"]))
     facts.append(
-        f"- written {entry['created_at']}, last changed {entry['updated_at']} "
-        f"(version {entry['version']})"
+        f"- written {data['created_at']}, last changed {data['updated_at']} "
+        f"(version {data['version']})"
     )
-    return "\n".join([heading, "", *facts, "", entry["body"], "", "---", "", ""])
+    body = [*_quoted(data["body"]), ""] if data["body"] else []
+    return "\n".join([heading, "", *facts, "", *body, "---", "", ""])
 
 
-def _markdown_commitment(commitment: dict[str, Any]) -> str:
-    box = {"open": "[ ]", "done": "[x]", "partly": "[~]", "skipped": "[-]"}[commitment["status"]]
-    line = f"- {box} {commitment['due_date']}: {commitment['text']} ({commitment['status']})"
-    if commitment["strategy"]:
-        line += f", strategy `{commitment['strategy']}`"
-    if commitment["exercise"]:
-        line += f", exercise `{commitment['exercise']}`"
-    if commitment["note"]:
-        line += f". Note: {commitment['note']}"
-    return line + f" <!-- id {commitment['id']} -->\n"
+def _markdown_commitment(commitment: Commitment, data: dict[str, Any]) -> str:
+    box = {"open": "[ ]", "done": "[x]", "partly": "[~]", "skipped": "[-]"}[data["status"]]
+    line = f"- {box} {data['due_date']}: {_one_line(data['text'])} ({data['status']})"
+    if commitment.strategy is not None:
+        line += f", strategy: {_one_line(commitment.strategy.title)}"
+    if commitment.exercise is not None:
+        line += f", exercise: {_one_line(commitment.exercise.title)}"
+    if data["note"]:
+        line += f". Note: {_one_line(data['note'])}"
+    return line + f" (id `{data['id']}`)\n"
+
+
+def _with_data(rows: Iterable[Any], serializer: type) -> Iterator[list[tuple[Any, dict]]]:
+    for batch in _batches(rows):
+        yield list(zip(batch, serializer(batch, many=True).data, strict=True))
 
 
 def stream_markdown(owner: Any, *, now: datetime | None = None) -> Iterator[str]:
     stamp = (now or timezone.now()).isoformat()
     yield f"# My Breakthrough journal\n\nExported {stamp} (time zone {owner.timezone}).\n\n"
-    for batch in _batches(entry_dicts(owner), CHUNK_SIZE):
-        yield "".join(_markdown_entry(entry) for entry in batch)
+    # Prompts and commitments are shown by their words, so they come with the rows.
+    entries = (
+        entries_of(owner)
+        .select_related("prompt", "commitment")
+        .order_by("entry_date", "created_at", "id")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    for batch in _with_data(entries, JournalEntrySerializer):
+        yield "".join(_markdown_entry(entry, data) for entry, data in batch)
     yield "# Commitments\n\n"
-    for batch in _batches(commitment_dicts(owner), CHUNK_SIZE):
-        yield "".join(_markdown_commitment(commitment) for commitment in batch)
+    commitments = (
+        commitments_of(owner)
+        .order_by("due_date", "created_at", "id")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    for batch in _with_data(commitments, CommitmentSerializer):
+        yield "".join(_markdown_commitment(commitment, data) for commitment, data in batch)
     tags = tag_dicts(owner)
     if tags:
-        yield "\n# Tags\n\n" + "".join(f"- {tag['name']}\n" for tag in tags)
+        yield "\n# Tags\n\n" + "".join(f"- {_one_line(tag['name'])}\n" for tag in tags)
 
 
 STREAMS = {"json": stream_json, "markdown": stream_markdown, "csv": stream_csv}

@@ -542,8 +542,11 @@ class ExportView(PrivateJournalMixin, APIView):
         description=(
             "Streamed, so it works for any size of journal. JSON holds entries (in the "
             "shape this API accepts, so they can be posted back), commitments, tags and "
-            "tombstones; Markdown is for reading; CSV holds entries only, one row each, "
-            "with `tags` as a JSON array."
+            "tombstones; Markdown is for reading (linked content by its title, bodies as "
+            "block quotes); CSV holds entries only, one row each, with `tags` one name a "
+            "line. A CSV cell that a spreadsheet would run as a formula (it starts with "
+            "`=`, `+`, `-`, `@`, a tab or a CR), or that starts with `'`, has a `'` in "
+            "front."
         ),
         parameters=[ExportQuerySerializer],
         responses={

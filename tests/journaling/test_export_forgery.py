@@ -45,9 +45,7 @@ def test_a_line_break_in_a_title_cannot_fake_an_entry(member_client):
 def test_a_body_cannot_fake_an_entry_or_close_the_file(member_client):
     write(member_client, body=f"Mine.{FAKE_ENTRY}\n# Commitments\n", entry_date="2025-01-02")
     text = markdown(member_client)
-    assert [line for line in text.splitlines() if line.startswith("## ")] == [
-        "## 2025-01-02"
-    ]
+    assert [line for line in text.splitlines() if line.startswith("## ")] == ["## 2025-01-02"]
     assert [line for line in text.splitlines() if line == "# Commitments"] == ["# Commitments"]
     assert "> ## 2020-01-01: A fake entry" in text
 
