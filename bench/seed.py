@@ -12,7 +12,8 @@ Journal rows are made inside PostgreSQL (`INSERT ... SELECT` over `generate_seri
 every value is a function of the row number, the member and `--seed`, so two runs give
 the same data, and nothing travels through Python row by row. The change-numbering
 trigger is switched off while they load and its work done in the same statement
-(`change_seq` from the same sequence), so the feed sees what the trigger would give.
+(`change_seq` numbered per member, as the trigger would), so the feed sees what the
+trigger would give.
 
 A database already seeded with the same parameters is left alone (the parameters are
 kept in a `bench_seed` table), so `make bench` pays for seeding once.
@@ -230,20 +231,12 @@ JOURNAL_SQL = [
     SELECT id AS owner_id, row_number() OVER (ORDER BY id) AS n
     FROM accounts_user WHERE email LIKE 'bench-member-%%'
     """,
+    # change_seq: each member's own numbers, oldest first (what the trigger would have
+    # given rows written in that order), commitments before entries; the member's
+    # counter then continues after the last number used.
     """
-    INSERT INTO journaling_memberchangelock (owner_id) SELECT owner_id FROM bench_members
-    """,
-    # change_seq: oldest first within each member (what the trigger would have given
-    # rows written in that order), commitments before entries; the sequence then
-    # continues after the last number used.
-    """
-    CREATE TEMP TABLE bench_seq ON COMMIT DROP AS
-    SELECT nextval('journaling_change_seq') AS base
-    """,
-    """
-    SELECT setval('journaling_change_seq',
-                  (SELECT base FROM bench_seq)
-                  + %(members)s * (%(commitments)s + %(per_member)s))
+    INSERT INTO journaling_memberchangelock (owner_id, last_seq)
+    SELECT owner_id, %(commitments)s + %(per_member)s FROM bench_members
     """,
     """
     INSERT INTO journaling_membertag (owner_id, name, created_at)
@@ -265,13 +258,12 @@ JOURNAL_SQL = [
         CASE WHEN g.i %% 4 = 0 THEN NULL ELSE now() - make_interval(days => g.i * 3) END,
         '',
         1,
-        seq.base + (m.n - 1) * %(commitments)s + (%(commitments)s - g.i),
+        %(commitments)s - g.i,
         '',
         now() - make_interval(days => g.i * 3 + 1),
         now() - make_interval(days => g.i * 3 + 1)
     FROM bench_members m
     CROSS JOIN generate_series(0, %(commitments)s - 1) AS g(i)
-    CROSS JOIN bench_seq AS seq
     """,
     """
     INSERT INTO journaling_journalentry (
@@ -292,8 +284,7 @@ JOURNAL_SQL = [
         CASE WHEN x.h5 %% 10 < 8 THEN least(10, x.h5 %% 11 + x.h1 %% 4) END,
         entry.day,
         1,
-        seq.base + %(members)s * %(commitments)s
-            + (m.n - 1) * %(per_member)s + (%(per_member)s - g.i),
+        %(commitments)s + (%(per_member)s - g.i),
         '',
         least(now(), entry.day + make_interval(mins => (x.h2 %% 1440)::int)),
         least(now(), entry.day + make_interval(mins => (x.h2 %% 1440)::int))
@@ -316,7 +307,6 @@ JOURNAL_SQL = [
     CROSS JOIN (
         SELECT array_agg(id ORDER BY id) AS ids, count(*) AS count FROM strategies_strategy
     ) AS st
-    CROSS JOIN bench_seq AS seq
     """,
     """
     INSERT INTO journaling_entrytag (entry_id, tag_id)

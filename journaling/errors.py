@@ -40,6 +40,18 @@ class ChangeTokenExpired(exceptions.APIException):
     default_code = "change_token_expired"
 
 
+class ChangeTokenUnknown(exceptions.APIException):
+    """A token above the member's last change: never issued to this member (another
+    account's, made up, or from before a restore of the database)."""
+
+    status_code = status.HTTP_410_GONE
+    default_detail = (
+        "This change token was not issued for your journal. Drop your local copy and sync "
+        "again from the start (no `since`)."
+    )
+    default_code = "change_token_unknown"
+
+
 class ErrorCode409Enum(models.TextChoices):
     ID_CONFLICT = "id_conflict"
     ID_DELETED = "id_deleted"
@@ -47,6 +59,7 @@ class ErrorCode409Enum(models.TextChoices):
 
 class ErrorCode410Enum(models.TextChoices):
     CHANGE_TOKEN_EXPIRED = "change_token_expired"  # noqa: S105 (an error code)
+    CHANGE_TOKEN_UNKNOWN = "change_token_unknown"  # noqa: S105 (an error code)
 
 
 ErrorResponse409Serializer = error_response_serializer(409, ErrorCode409Enum)

@@ -2,10 +2,11 @@
 tombstones that tell offline devices what was deleted.
 
 Sync bookkeeping lives in the database, not in Python, so no write path can skip it:
-a trigger (see migration 0002) gives every inserted or updated entry and commitment,
-and every tombstone, a `change_seq` from one PostgreSQL sequence and raises `version`
-on every update. Why the numbers arrive in commit order for each member is explained
-in `journaling.selectors.change_feed`.
+a trigger (see migrations 0002 and 0003) gives every inserted or updated entry and
+commitment, and every tombstone, a `change_seq` from the member's own counter
+(`MemberChangeLock.last_seq`) and raises `version` on every update. Why the numbers
+arrive in commit order for each member is explained in
+`journaling.selectors.change_feed`.
 
 Nothing here may show a member's words outside their own requests: `__str__` of every
 model names ids and dates only, because the admin prints `__str__` in places such as
@@ -254,13 +255,22 @@ class Tombstone(models.Model):
 
 
 class MemberChangeLock(models.Model):
-    """One row per member who has written to the journal. Every journal write of the
-    member locks it (in the trigger, and first thing in each service) until commit, so
-    one member's changes take sequence numbers in the order they commit."""
+    """One row per member who has written to the journal: the member's change counter.
+    Every journal write of the member takes the next number from it (in the trigger,
+    which locks the row until commit; each service locks it first thing too), so one
+    member's changes are numbered in the order they commit, and a member's numbers say
+    nothing about anyone else's activity.
+
+    `purged_through` is the highest change number of the member's tombstones that
+    `purge_journal_tombstones` has deleted: a token below it may have missed a
+    deletion, so the change feed tells its holder to sync from scratch."""
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
+    # Database defaults: the trigger and `lock_member_journal` insert rows in SQL.
+    last_seq = models.BigIntegerField(default=0, db_default=0, editable=False)
+    purged_through = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["owner"]
@@ -270,19 +280,17 @@ class MemberChangeLock(models.Model):
 
 
 class TombstonePurge(models.Model):
-    """One run of `purge_journal_tombstones`. A change token at or below the highest
-    `through_seq` may have lost tombstones, so the change feed tells its holder to
-    sync from scratch instead of silently missing deletions."""
+    """One run of `purge_journal_tombstones` that deleted something (the per-member
+    watermarks it moved are on `MemberChangeLock.purged_through`)."""
 
     purged_at = models.DateTimeField(default=timezone.now)
-    through_seq = models.BigIntegerField()
     purged_count = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["-purged_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Tombstone purge of {self.purged_at:%Y-%m-%d %H:%M} (through {self.through_seq})"
+        return f"Tombstone purge of {self.purged_at:%Y-%m-%d %H:%M} ({self.purged_count})"
 
 
 class JournalActivity(MemberChangeLock):

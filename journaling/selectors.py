@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.validators import is_canonical_timezone
-from journaling.models import Commitment, JournalEntry, Tombstone, TombstonePurge
+from journaling.models import Commitment, JournalEntry, MemberChangeLock, Tombstone
 
 CHANGE_FEED_DEFAULT_LIMIT = 500
 CHANGE_FEED_MAX_LIMIT = 1000
@@ -57,9 +57,23 @@ class ChangeFeedPage:
     has_more: bool = False
 
 
-def oldest_valid_token() -> int:
-    """Tokens below this may have missed purged tombstones (see `TombstonePurge`)."""
-    return TombstonePurge.objects.aggregate(through=Max("through_seq"))["through"] or 0
+@dataclass(frozen=True)
+class ChangeHead:
+    """Where a member's change numbering stands: `last` is the newest number given out
+    (tokens above it were never issued), `purged_through` the newest purged tombstone
+    (tokens below it may have missed a deletion)."""
+
+    last: int = 0
+    purged_through: int = 0
+
+
+def change_head(owner: object) -> ChangeHead:
+    row = (
+        MemberChangeLock.objects.filter(owner=owner)
+        .values_list("last_seq", "purged_through")
+        .first()
+    )
+    return ChangeHead(*row) if row else ChangeHead()
 
 
 # One statement, hence one snapshot, for the three tables. Separate statements would each
@@ -85,20 +99,19 @@ def change_feed(
     """Everything of `owner` created, changed or deleted after token `since`, oldest
     change first, at most `limit` changes, and the token to ask with next time.
 
-    Tokens are numbers from the PostgreSQL sequence `journaling_change_seq`, which a
-    trigger stamps on every write (migration 0002), never clock readings: two writes in
-    the same microsecond, or from two app servers, still get distinct, ordered numbers.
+    Tokens are the member's own change numbers, which a trigger stamps on every write
+    from the member's counter (`MemberChangeLock.last_seq`, migration 0003), never
+    clock readings: two writes in the same microsecond, or from two app servers, still
+    get distinct, ordered numbers, and no member's numbers depend on anyone else's
+    writes.
 
-    The visibility race, and how it is closed. A sequence hands out numbers in the order
-    writers ask, not the order they commit. If writer A takes 10 and writer B takes 11,
-    and B commits first, a reader could see 11, answer with token 11, and never send 10
-    once A commits. Two cures exist: hold back every row above the lowest number still
-    in flight (which needs a record of numbers in flight, e.g. stored transaction ids
-    compared with `pg_snapshot_xmin()`, and lets one slow writer hold back every
-    member's feed), or make numbers follow commit order. We do the second, per member,
-    because a feed only ever holds one member's rows: each write first locks the
-    member's `MemberChangeLock` row and keeps it until commit, so a member's second
-    writer takes its number only after the first has committed, and PostgreSQL makes a
+    The visibility race, and how it is closed. Numbers become visible at commit, not
+    when they are taken. If writer A took 10 and writer B 11, and B committed first, a
+    reader could see 11, answer with token 11, and never send 10 once A commits. So
+    numbers follow commit order, per member (a feed only ever holds one member's rows):
+    a write takes its number by updating the member's `MemberChangeLock` row, which
+    locks it until commit, so a member's second writer takes its number only after the
+    first has committed (it then reads the committed counter), and PostgreSQL makes a
     commit visible before it releases the transaction's locks. For each member, then,
     numbers become visible in increasing order, and a reader that sees number n of a
     member sees every smaller one of that member too. Writers of different members

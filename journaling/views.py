@@ -37,6 +37,7 @@ from core.schema import ErrorResponse412Serializer
 from journaling import export, insights, selectors, services
 from journaling.errors import (
     ChangeTokenExpired,
+    ChangeTokenUnknown,
     ErrorResponse409Serializer,
     ErrorResponse410Serializer,
 )
@@ -480,9 +481,11 @@ class ChangeFeedView(PrivateJournalMixin, APIView):
             "Every entry and commitment created or changed, and every one deleted "
             "(`tombstones`), after the token `since`, oldest change first. Store "
             "`next_token` and send it as `since` next time; while `has_more` is true, ask "
-            "again at once. Tokens come from a database sequence, in commit order, so no "
-            "change is skipped. Deletions are kept 180 days: an older token gets 410, and "
-            "the device should sync again from the start."
+            "again at once. Tokens number your own changes, in commit order, so no "
+            "change is skipped. Deletions are kept 180 days: an older token gets 410 "
+            "`change_token_expired`, a token never issued for your journal 410 "
+            "`change_token_unknown`; either way the device should sync again from the "
+            "start."
         ),
         parameters=[ChangeFeedQuerySerializer],
         responses={200: ChangeFeedSerializer, 410: ErrorResponse410Serializer},
@@ -491,7 +494,10 @@ class ChangeFeedView(PrivateJournalMixin, APIView):
         query = ChangeFeedQuerySerializer(data=query_params(request))
         query.is_valid(raise_exception=True)
         since = int(query.validated_data["since"])
-        if since and since < selectors.oldest_valid_token():
+        head = selectors.change_head(request.user)
+        if since > head.last:
+            raise ChangeTokenUnknown()
+        if since and since < head.purged_through:
             raise ChangeTokenExpired()
         page = selectors.change_feed(
             owner=request.user, since=since, limit=query.validated_data["limit"]

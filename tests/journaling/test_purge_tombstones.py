@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from journaling.models import Tombstone, TombstonePurge
+from journaling.models import MemberChangeLock, Tombstone, TombstonePurge
 from tests.journaling.factories import TombstoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +21,22 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_purges_past_the_retention_and_records_the_watermark(member):
+def test_purges_past_the_retention_and_records_each_members_watermark(member, other_member):
     now = timezone.now()
     old = TombstoneFactory(owner=member, deleted_at=now - timedelta(days=181))
     older = TombstoneFactory(owner=member, deleted_at=now - timedelta(days=400))
     recent = TombstoneFactory(owner=member, deleted_at=now - timedelta(days=179))
+    TombstoneFactory(owner=other_member, deleted_at=now - timedelta(days=10))
     expected_through = max(
         Tombstone.objects.filter(pk__in=[old.pk, older.pk]).values_list("change_seq", flat=True)
     )
 
     assert "Deleted 2 tombstones" in run()
 
-    assert list(Tombstone.objects.all()) == [recent]
-    purge = TombstonePurge.objects.get()
-    assert (purge.purged_count, purge.through_seq) == (2, expected_through)
+    assert list(Tombstone.objects.filter(owner=member)) == [recent]
+    assert TombstonePurge.objects.get().purged_count == 2
+    watermarks = dict(MemberChangeLock.objects.values_list("owner_id", "purged_through"))
+    assert watermarks == {member.pk: expected_through, other_member.pk: 0}
 
 
 def test_dry_run_and_nothing_to_do(member):

@@ -2,9 +2,10 @@
 
 Run it daily (cron, a scheduled container). A tombstone tells a device that synced
 before a deletion to delete its copy; after `TOMBSTONE_RETENTION_DAYS` (180) we assume
-every device that will ever come back has come back. Each run records the highest
-change number it purged, and the change feed answers 410 to any older token, so a
-device offline for longer syncs from scratch instead of keeping deleted entries.
+every device that will ever come back has come back. Each run records, per member, the
+highest change number it purged (`MemberChangeLock.purged_through`), and the change
+feed answers 410 to any older token of that member, so a device offline for longer
+syncs from scratch instead of keeping deleted entries.
 """
 
 from __future__ import annotations
@@ -13,11 +14,23 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from journaling.models import TOMBSTONE_RETENTION_DAYS, Tombstone, TombstonePurge
+
+PURGE_SQL = """
+WITH purged AS (
+    DELETE FROM journaling_tombstone WHERE deleted_at < %s RETURNING owner_id, change_seq
+), watermarks AS (
+    UPDATE journaling_memberchangelock AS member_lock
+    SET purged_through = GREATEST(member_lock.purged_through, per_member.through)
+    FROM (SELECT owner_id, MAX(change_seq) AS through FROM purged GROUP BY owner_id)
+        AS per_member
+    WHERE member_lock.owner_id = per_member.owner_id
+)
+SELECT COUNT(*) FROM purged
+"""
 
 
 class Command(BaseCommand):
@@ -38,19 +51,17 @@ class Command(BaseCommand):
         if days < 1:
             raise CommandError("--days must be at least 1.")
         cutoff = timezone.now() - timedelta(days=days)
-        with transaction.atomic():
-            expired = Tombstone.objects.filter(deleted_at__lt=cutoff)
-            through = expired.aggregate(through=Max("change_seq"))["through"]
-            if through is None:
-                self.stdout.write("No tombstone is older than the retention period.")
-                return
-            if dry_run:
-                self.stdout.write(f"Would delete {expired.count()} tombstones.")
-                return
-            count, _ = expired.delete()
-            TombstonePurge.objects.create(through_seq=through, purged_count=count)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Deleted {count} tombstones older than {days} days (through change {through})."
-            )
-        )
+        expired = Tombstone.objects.filter(deleted_at__lt=cutoff)
+        if dry_run:
+            self.stdout.write(f"Would delete {expired.count()} tombstones.")
+            return
+        # One statement: the watermark of each member moves with exactly the rows deleted.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(PURGE_SQL, [cutoff])
+            (count,) = cursor.fetchone()
+            if count:
+                TombstonePurge.objects.create(purged_count=count)
+        if not count:
+            self.stdout.write("No tombstone is older than the retention period.")
+            return
+        self.stdout.write(self.style.SUCCESS(f"Deleted {count} tombstones older than {days} days."))
