@@ -20,7 +20,7 @@ UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
 def server(tmp_path_factory):
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     env = production_env(database=UNUSED_DATABASE)
-    with Gunicorn(port=free_port(range(8145, 8148)), env=env, log_path=log) as gunicorn:
+    with Gunicorn(port=free_port(range(8162, 8166)), env=env, log_path=log) as gunicorn:
         yield gunicorn
 
 
