@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -69,3 +71,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = UserManager.normalize_email_address(self.email)
+
+
+DEVICE_LABEL_MAX_LENGTH = 100
+
+
+class Device(models.Model):
+    """The name of the device a token was issued to ("Ada's phone"), and the id by
+    which the member lists and revokes it. The token itself is knox's `AuthToken`
+    (hashed); this id is random, so it tells nothing about the token."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    token = models.OneToOneField("knox.AuthToken", on_delete=models.CASCADE, related_name="device")
+    label = models.CharField(max_length=DEVICE_LABEL_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Device {self.pk}"

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import User, UserManager
+from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User, UserManager
 from core.validators import validate_timezone
 
 
@@ -72,6 +76,13 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}
     )
+    device = serializers.CharField(
+        max_length=DEVICE_LABEL_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text='A name for this device in your device list ("Ada\'s phone"); '
+        "defaults to the User-Agent.",
+    )
 
     def validate(self, attrs: dict) -> dict:
         user = authenticate(
@@ -86,7 +97,9 @@ class LoginSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    token = serializers.CharField(
+        help_text="Send as `Authorization: Bearer <token>` (or `Token <token>`)."
+    )
     expiry = serializers.DateTimeField(allow_null=True)
     user = UserSerializer()
 
@@ -145,3 +158,34 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    """A live token of the member, by the device it was issued to."""
+
+    device = serializers.CharField(source="label", read_only=True)
+    created_at = serializers.DateTimeField(source="token.created", read_only=True)
+    last_used_at = serializers.SerializerMethodField()
+    expires_at = serializers.DateTimeField(source="token.expiry", read_only=True)
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Device
+        fields = ["id", "device", "created_at", "last_used_at", "expires_at", "current"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_last_used_at(self, device: Device) -> datetime:
+        """To the minute. Each use renews the expiry to a full TTL from then (knox
+        writes it at most once a minute), so the last use is the expiry minus the TTL,
+        with no write of its own on every request."""
+        knox = settings.REST_KNOX
+        token = device.token
+        if not knox.get("AUTO_REFRESH") or token.expiry is None:
+            return token.created
+        return max(token.created, token.expiry - knox["TOKEN_TTL"])
+
+    def get_current(self, device: Device) -> bool:
+        """True for the token this request was made with."""
+        auth = getattr(self.context.get("request"), "auth", None)
+        return getattr(auth, "pk", None) == device.token_id

@@ -10,27 +10,43 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from knox.models import AuthToken
 
-from accounts.models import User
+from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User
+
+
+def device_label(requested: str | None, user_agent: str) -> str:
+    """The name a member gave the device at sign-in, else its User-Agent."""
+    label = " ".join((requested or user_agent or "").split())
+    return label[:DEVICE_LABEL_MAX_LENGTH] or "Unnamed device"
 
 
 @transaction.atomic
-def issue_token(*, user: User) -> tuple[AuthToken, str]:
+def issue_token(*, user: User, device: str = "") -> tuple[AuthToken, str]:
     """A new device token; only its hash is stored, the plain token is returned once.
+    `device` names it in the member's device list.
 
     At most `TOKEN_LIMIT_PER_USER` live tokens: signing in on one device too many logs
     the least recently created one out, rather than refusing the new sign-in."""
     limit = settings.REST_KNOX["TOKEN_LIMIT_PER_USER"]
     stale = AuthToken.objects.filter(user=user).order_by("-created").values("pk")[limit - 1 :]
     AuthToken.objects.filter(pk__in=stale).delete()
-    return AuthToken.objects.create(user=user)
+    instance, token = AuthToken.objects.create(user=user)
+    Device.objects.create(token=instance, label=device[:DEVICE_LABEL_MAX_LENGTH])
+    return instance, token
 
 
 @transaction.atomic
-def user_register(*, email: str, password: str, display_name: str = "", timezone: str = "UTC"):
+def user_register(
+    *,
+    email: str,
+    password: str,
+    display_name: str = "",
+    timezone: str = "UTC",
+    device: str = "",
+):
     user = User.objects.create_user(
         email=email, password=password, display_name=display_name, timezone=timezone
     )
-    instance, token = issue_token(user=user)
+    instance, token = issue_token(user=user, device=device)
     return user, instance, token
 
 

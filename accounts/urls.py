@@ -1,6 +1,10 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from accounts import views
+
+router = SimpleRouter()
+router.register("me/devices", views.DeviceViewSet, basename="device")
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="auth-register"),
@@ -16,4 +20,5 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/password/", views.PasswordChangeView.as_view(), name="me-password"),
     path("me/export/", views.ExportView.as_view(), name="me-export"),
+    *router.urls,
 ]

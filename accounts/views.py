@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth import update_session_auth_hash
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from knox.auth import TokenAuthentication
 from knox.models import AuthToken
-from rest_framework import generics, serializers, status
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,9 +24,12 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 from rest_framework.views import APIView
 
 from accounts import personal_data, services
+from accounts.authentication import TokenAuthentication
+from accounts.models import Device
 from accounts.serializers import (
     AccountDeleteSerializer,
     DetailSerializer,
+    DeviceSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
@@ -58,7 +70,10 @@ class RegisterView(ScopedAuthView):
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, instance, token = services.user_register(**serializer.validated_data)
+        user, instance, token = services.user_register(
+            **serializer.validated_data,
+            device=services.device_label(None, request.headers.get("User-Agent", "")),
+        )
         return _token_response(user, instance, token, status_code=status.HTTP_201_CREATED)
 
 
@@ -72,12 +87,16 @@ class LoginView(ScopedAuthView):
         request=LoginSerializer,
         responses={200: TokenSerializer},
         summary="Exchange email and password for a new device token",
+        description="Name the device with `device`; it shows in `GET /api/v1/me/devices/`.",
     )
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        instance, token = services.issue_token(user=user)
+        device = services.device_label(
+            serializer.validated_data.get("device"), request.headers.get("User-Agent", "")
+        )
+        instance, token = services.issue_token(user=user, device=device)
         return _token_response(user, instance, token, status_code=status.HTTP_200_OK)
 
 
@@ -250,3 +269,50 @@ class ExportView(APIView):
                 "Content-Disposition": 'attachment; filename="breakthrough-export.json"',
             },
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="me_devices_list",
+        summary="Your signed-in devices (live tokens), newest first",
+        description="One row per token that still works: when it was issued, last used "
+        "(to the minute) and expires, the name given at login, and whether it is the "
+        "token of this request.",
+    ),
+    destroy=extend_schema(
+        operation_id="me_devices_destroy",
+        summary="Sign a device out (revoke its token)",
+        responses={204: OpenApiResponse(description="That token no longer works.")},
+    ),
+)
+@extend_schema(tags=["me"])
+class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    serializer_class = DeviceSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self) -> QuerySet[Device]:
+        if getattr(self, "swagger_fake_view", False):
+            return Device.objects.none()
+        live = Q(token__expiry__isnull=True) | Q(token__expiry__gt=timezone.now())
+        return (
+            Device.objects.filter(live, token__user=self.request.user)
+            .select_related("token")
+            .order_by("-token__created", "-id")
+        )
+
+    def get_object(self) -> Device:
+        # A malformed id names no device of anyone's: the same 404 as another's.
+        try:
+            uuid.UUID(str(self.kwargs["pk"]))
+        except ValueError:
+            raise NotFound() from None
+        return super().get_object()
+
+    def perform_destroy(self, instance: Device) -> None:
+        instance.token.delete()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = PRIVATE_NO_STORE
+        return response

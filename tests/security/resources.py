@@ -89,8 +89,16 @@ def _events(world: World) -> None:
     world.secrets += [feed.token]
 
 
+def _devices(world: World) -> None:
+    from accounts.services import issue_token
+
+    instance, _ = issue_token(user=world.owner, device=world.secret("owner-device"))
+    world.ids["device"] = str(instance.device.pk)
+    world.secrets.append(str(instance.device.pk))
+
+
 # One builder per app with private records; each adds to `world.ids` and `world.secrets`.
-WORLD_BUILDERS: list[Callable[[World], None]] = [_saved_items, _journal, _events]
+WORLD_BUILDERS: list[Callable[[World], None]] = [_saved_items, _journal, _events, _devices]
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     ),
     "POST /api/v1/auth/logout/": Expectation(204),
     "POST /api/v1/auth/logout-all/": Expectation(204),
+    "GET /api/v1/me/devices/": Expectation(200),
+    "DELETE /api/v1/me/devices/{id}/": Expectation(204, params=_ids("device")),
     # strategies: saved items
     "GET /api/v1/me/saved/": Expectation(200),
     "POST /api/v1/me/saved/": Expectation(201, body=lambda w: {"guide": w.other_guide.slug}),
@@ -179,8 +189,9 @@ EXPECTATIONS: dict[str, Expectation] = {
 
 
 # Tables whose rows change on every authenticated request (knox refreshes a token's
-# expiry) or hold no personal data of the owner.
-VOLATILE_MODELS = {"knox.authtoken", "sessions.session", "admin.logentry"}
+# expiry), come and go with tokens (a device per token), or hold no personal data of
+# the owner.
+VOLATILE_MODELS = {"knox.authtoken", "accounts.device", "sessions.session", "admin.logentry"}
 
 
 def _row(values: dict[str, Any]) -> tuple:
