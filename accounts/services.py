@@ -61,6 +61,31 @@ def password_change(*, user: User, new_password: str, keep_token: AuthToken | No
     tokens.delete()
 
 
+@transaction.atomic
+def password_set_by_staff(*, user: User, new_password: str | None) -> None:
+    """A password set for the member by a superuser in the admin (None: password
+    sign-in turned off): every token and session of the member stops working (whoever
+    set it must not be signed in as them anywhere), and the member is told, so the
+    change is never silent."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    AuthToken.objects.filter(user=user).delete()
+    email = user.email
+    transaction.on_commit(
+        lambda: send_mail(
+            subject="Your Breakthrough password was changed by an administrator",
+            message=(
+                "An administrator has set a new password for this Breakthrough account, "
+                "and every device signed in to it has been signed out.\n\n"
+                "If you did not ask for this, reset your password from the app and write "
+                "to us."
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+
+
 def password_reset_request(*, email: str) -> None:
     """Email a reset link if an active account has this email; silent otherwise."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()

@@ -40,12 +40,15 @@ def account_editor(db):
     return editor
 
 
-def test_a_superuser_sets_it_and_the_member_is_signed_out_told_and_logged(member):
+def test_a_superuser_sets_it_and_the_member_is_signed_out_told_and_logged(
+    member, django_capture_on_commit_callbacks
+):
     api = client_for(member)
     assert api.get("/api/v1/me/").status_code == 200
     boss = UserFactory(email="boss@example.com", is_staff=True, is_superuser=True)
 
-    response = set_password(admin_client(boss), member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = set_password(admin_client(boss), member)
 
     assert response.status_code == 302, response.content[:500]
     member.refresh_from_db()
@@ -68,8 +71,18 @@ def test_an_editor_who_may_change_accounts_cannot_set_a_password(member, account
     assert mail.outbox == []
 
 
-def test_an_editor_cannot_make_themselves_a_superuser(account_editor):
+def test_an_editor_cannot_make_themselves_a_superuser_nor_move_an_email(account_editor, member):
+    form = {"email": "mine@example.com", "display_name": "", "timezone": "UTC", "is_active": "on"}
     client = admin_client(account_editor)
+    client.post(f"/admin/accounts/user/{member.pk}/change/", form)
+    member.refresh_from_db()
+    assert member.email == "owner@example.com"
+    # The same form from a superuser does move it: the editor's was refused, not broken.
+    boss = UserFactory(email="boss@example.com", is_staff=True, is_superuser=True)
+    response = admin_client(boss).post(f"/admin/accounts/user/{member.pk}/change/", form)
+    assert response.status_code == 302, response.content[:300]
+    member.refresh_from_db()
+    assert member.email == "mine@example.com"
     page = client.get(f"/admin/accounts/user/{account_editor.pk}/change/")
     assert page.status_code == 200
     client.post(
