@@ -15,8 +15,8 @@ admin.site.index_title = "Content, events and members"
 
 api_v1 = [
     path("", views.ApiRootView.as_view(), name="api-root"),
-    path("", include("accounts.urls")),
-    path("", include("strategies.urls")),
+    path("", include("accounts.api.urls")),
+    path("", include("strategies.api.urls")),
     path("", include("journaling.urls")),
     path("", include("events.urls")),
 ]

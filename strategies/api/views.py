@@ -1,7 +1,7 @@
 """Views of the strategies API: public content, unified search, help, saved items.
 
 Public views are thin: what the public may see and how it is loaded lives in
-`strategies.selectors`; filters and ordering in `strategies.filters`.
+`strategies.selectors`; filters and ordering in `strategies.api.filters`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ from core.http_cache import PublicCacheMixin
 from core.pagination import CursorPagination
 from strategies import selectors, services
 from strategies.api import serializers as api
-from strategies.api.help import HELP_CONTENT, HelpSerializer
-from strategies.extensions import attach_detail_extras, search_sources
-from strategies.filters import (
+from strategies.api.filters import (
     MAX_QUERY_LENGTH,
     ExerciseFilter,
     GuideFilter,
@@ -40,6 +38,8 @@ from strategies.filters import (
     TagFilter,
     search_query,
 )
+from strategies.api.help import HELP_CONTENT, HelpSerializer
+from strategies.extensions import attach_detail_extras, search_sources
 
 # What a SlugField accepts; anything else never reaches the database (a NUL byte would).
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"

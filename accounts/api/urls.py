@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from accounts import views
+from accounts.api import views
 
 router = SimpleRouter()
 router.register("me/devices", views.DeviceViewSet, basename="device")

@@ -24,9 +24,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 from rest_framework.views import APIView
 
 from accounts import personal_data, services
-from accounts.authentication import TokenAuthentication
-from accounts.models import Device
-from accounts.serializers import (
+from accounts.api.serializers import (
     AccountDeleteSerializer,
     DetailSerializer,
     DeviceSerializer,
@@ -38,6 +36,8 @@ from accounts.serializers import (
     TokenSerializer,
     UserSerializer,
 )
+from accounts.authentication import TokenAuthentication
+from accounts.models import Device
 from core.schema import AutoSchema
 
 PRIVATE_NO_STORE = "private, no-store"
