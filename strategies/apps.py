@@ -8,9 +8,6 @@ class StrategiesConfig(AppConfig):
     verbose_name = "Strategies"
 
     def ready(self) -> None:
-        from accounts import personal_data
-        from strategies import search, signals  # noqa: F401
-        from strategies.personal_data import SECTION
+        from strategies import integration
 
-        personal_data.register(SECTION)
-        search.register_sources()
+        integration.register()

@@ -1,6 +1,6 @@
 """What the strategies app holds about a member: the guides and strategies they saved.
 
-Registered with `accounts.personal_data` from `StrategiesConfig.ready()`, so the export
+Registered with `accounts.personal_data` from `strategies.integration.register()`, so the export
 (`GET /api/v1/me/export/`) and account deletion include it without accounts knowing
 this app.
 """
