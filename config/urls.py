@@ -17,7 +17,7 @@ api_v1 = [
     path("", views.ApiRootView.as_view(), name="api-root"),
     path("", include("accounts.api.urls")),
     path("", include("strategies.api.urls")),
-    path("", include("journaling.urls")),
+    path("", include("journaling.api.urls")),
     path("", include("events.urls")),
 ]
 

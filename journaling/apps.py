@@ -8,16 +8,6 @@ class JournalingConfig(AppConfig):
     verbose_name = "Journaling"
 
     def ready(self) -> None:
-        from accounts.personal_data import PersonalDataSection, register
-        from journaling.export import account_export
-        from journaling.serializers import JournalPersonalDataSerializer
-        from journaling.services import erase_member_journal
+        from journaling import integration
 
-        register(
-            PersonalDataSection(
-                key="journal",
-                schema=JournalPersonalDataSerializer,
-                export=account_export,
-                erase=erase_member_journal,
-            )
-        )
+        integration.register()

@@ -33,14 +33,14 @@ from typing import Any
 import orjson
 from django.utils import timezone
 
-from journaling.models import Commitment, JournalEntry, MemberTag, Tombstone
-from journaling.selectors import commitments_of, entries_of
-from journaling.serializers import (
+from journaling.api.serializers import (
     CommitmentSerializer,
     JournalEntrySerializer,
     MemberTagSerializer,
     TombstoneSerializer,
 )
+from journaling.models import Commitment, JournalEntry, MemberTag, Tombstone
+from journaling.selectors import commitment_list, entry_list
 
 CHUNK_SIZE = 500
 FORMATS = {
@@ -74,7 +74,7 @@ def _batches(rows: Iterable[Any], size: int = CHUNK_SIZE) -> Iterator[list[Any]]
 
 def _ordered_entries(owner: Any) -> Iterator[Any]:
     return (
-        entries_of(owner).order_by("entry_date", "created_at", "id").iterator(chunk_size=CHUNK_SIZE)
+        entry_list(owner).order_by("entry_date", "created_at", "id").iterator(chunk_size=CHUNK_SIZE)
     )
 
 
@@ -84,7 +84,7 @@ def entry_dicts(owner: Any) -> Iterator[dict[str, Any]]:
 
 
 def commitment_dicts(owner: Any) -> Iterator[dict[str, Any]]:
-    rows = commitments_of(owner).order_by("due_date", "created_at", "id")
+    rows = commitment_list(owner).order_by("due_date", "created_at", "id")
     for batch in _batches(rows.iterator(chunk_size=CHUNK_SIZE)):
         yield from CommitmentSerializer(batch, many=True).data
 
@@ -211,7 +211,7 @@ def stream_markdown(owner: Any, *, now: datetime | None = None) -> Iterator[str]
     yield f"# My Breakthrough journal\n\nExported {stamp} (time zone {owner.timezone}).\n\n"
     # Prompts and commitments are shown by their words, so they come with the rows.
     entries = (
-        entries_of(owner)
+        entry_list(owner)
         .select_related("prompt", "commitment")
         .order_by("entry_date", "created_at", "id")
         .iterator(chunk_size=CHUNK_SIZE)
@@ -220,7 +220,7 @@ def stream_markdown(owner: Any, *, now: datetime | None = None) -> Iterator[str]
         yield "".join(_markdown_entry(entry, data) for entry, data in batch)
     yield "# Commitments\n\n"
     commitments = (
-        commitments_of(owner)
+        commitment_list(owner)
         .order_by("due_date", "created_at", "id")
         .iterator(chunk_size=CHUNK_SIZE)
     )

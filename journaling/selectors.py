@@ -29,7 +29,7 @@ def member_today(user: object, now: datetime | None = None) -> date:
     return (now or timezone.now()).astimezone(member_zone(user)).date()
 
 
-def entries_of(owner: object) -> QuerySet[JournalEntry]:
+def entry_list(owner: object) -> QuerySet[JournalEntry]:
     """The member's entries with what their representation needs, in one query plus
     one for tags. The stored search vector and the create digest are never sent."""
     return (
@@ -40,7 +40,7 @@ def entries_of(owner: object) -> QuerySet[JournalEntry]:
     )
 
 
-def commitments_of(owner: object) -> QuerySet[Commitment]:
+def commitment_list(owner: object) -> QuerySet[Commitment]:
     return (
         Commitment.objects.filter(owner=owner)
         .select_related("strategy", "exercise")
@@ -136,10 +136,10 @@ def change_feed(
     for source, key, _ in keys:
         ids[source].append(key)
     if ids["entry"]:
-        page.entries = list(entries_of(owner).filter(pk__in=ids["entry"]).order_by("change_seq"))
+        page.entries = list(entry_list(owner).filter(pk__in=ids["entry"]).order_by("change_seq"))
     if ids["commitment"]:
         page.commitments = list(
-            commitments_of(owner).filter(pk__in=ids["commitment"]).order_by("change_seq")
+            commitment_list(owner).filter(pk__in=ids["commitment"]).order_by("change_seq")
         )
     if ids["tombstone"]:
         page.tombstones = list(

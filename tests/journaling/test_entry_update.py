@@ -151,7 +151,7 @@ def test_changing_the_strategy_keeps_links_consistent(member_client):
 def test_an_edit_that_loses_the_race_with_a_delete_is_a_404(member_client, entry_url):
     from unittest import mock
 
-    from journaling.views import JournalEntryViewSet
+    from journaling.api.views import JournalEntryViewSet
 
     entry = JournalEntry.objects.get()
     JournalEntry.objects.filter(pk=entry.pk).delete()

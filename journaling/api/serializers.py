@@ -25,7 +25,7 @@ from journaling.models import (
     MemberTag,
     Tombstone,
 )
-from journaling.selectors import member_today
+from journaling.selectors import CHANGE_FEED_DEFAULT_LIMIT, CHANGE_FEED_MAX_LIMIT, member_today
 from strategies.models import Exercise, Prompt, Strategy
 
 EARLIEST_ENTRY_DATE = date(1900, 1, 1)
@@ -476,7 +476,11 @@ class ChangeFeedQuerySerializer(serializers.Serializer):
         help_text="`next_token` of your last sync; leave out for a full sync.",
     )
     limit = serializers.IntegerField(
-        required=False, min_value=1, max_value=1000, default=500, help_text="1 to 1000."
+        required=False,
+        min_value=1,
+        max_value=CHANGE_FEED_MAX_LIMIT,
+        default=CHANGE_FEED_DEFAULT_LIMIT,
+        help_text=f"1 to {CHANGE_FEED_MAX_LIMIT}.",
     )
 
 

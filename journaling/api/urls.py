@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from journaling import views
+from journaling.api import views
 
 router = SimpleRouter()
 router.register("journal/entries", views.JournalEntryViewSet, basename="journal-entry")

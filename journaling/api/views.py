@@ -35,16 +35,9 @@ from rest_framework.views import APIView
 
 from core.schema import ErrorResponse412Serializer
 from journaling import export, insights, selectors, services
-from journaling.errors import (
-    ChangeTokenExpired,
-    ChangeTokenUnknown,
-    ErrorResponse409Serializer,
-    ErrorResponse410Serializer,
-)
-from journaling.filters import CommitmentFilter, JournalEntryFilter
-from journaling.models import Commitment, JournalEntry
-from journaling.pagination import CommitmentPagination, EntryPagination
-from journaling.serializers import (
+from journaling.api.filters import CommitmentFilter, JournalEntryFilter
+from journaling.api.pagination import CommitmentPagination, EntryPagination
+from journaling.api.serializers import (
     ChangeFeedQuerySerializer,
     ChangeFeedSerializer,
     CheckInResultSerializer,
@@ -58,6 +51,13 @@ from journaling.serializers import (
     JournalEntrySerializer,
     JournalExportSerializer,
 )
+from journaling.errors import (
+    ChangeTokenExpired,
+    ChangeTokenUnknown,
+    ErrorResponse409Serializer,
+    ErrorResponse410Serializer,
+)
+from journaling.models import Commitment, JournalEntry
 
 PRIVATE_NO_STORE = "private, no-store"
 TAG = "journal"
@@ -264,7 +264,7 @@ class JournalEntryViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return JournalEntry.objects.none()
-        return selectors.entries_of(self.request.user)
+        return selectors.entry_list(self.request.user)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if self.action == "create":
@@ -378,7 +378,7 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Commitment.objects.none()
-        return selectors.commitments_of(self.request.user)
+        return selectors.commitment_list(self.request.user)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if self.action == "create":
@@ -459,7 +459,7 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
             "commitment": CommitmentSerializer(fresh, context=context).data,
             "entry": (
                 JournalEntrySerializer(
-                    get_object_or_404(selectors.entries_of(request.user), pk=written.pk),
+                    get_object_or_404(selectors.entry_list(request.user), pk=written.pk),
                     context=context,
                 ).data
                 if written is not None
