@@ -1,4 +1,5 @@
-"""OpenAPI pieces shared by every app: the error responses drf-standardized-errors
+"""OpenAPI pieces shared by every app: operation ids and tags derived from the route
+(so views hold behaviour, not names), and the error responses drf-standardized-errors
 does not describe itself (503 on a database outage, 412 on a stale `If-Match`, 411,
 413 and 414 from the request limits)."""
 
@@ -16,6 +17,7 @@ from drf_standardized_errors.openapi_utils import (
     get_serializer_fields_with_error_codes,
 )
 from rest_framework import serializers
+from rest_framework.viewsets import ViewSetMixin
 
 from core.pagination import StrictPageSizeMixin
 
@@ -88,8 +90,68 @@ ErrorResponse414Serializer = error_response_serializer(
 ErrorResponse503Serializer = error_response_serializer(503, ErrorCode503Enum)
 
 
+# The actions a router maps to HTTP methods; any other viewset action is an `@action`,
+# whose own path segment already names it.
+ROUTER_ACTIONS = frozenset({"list", "retrieve", "create", "update", "partial_update", "destroy"})
+# A document served as a file (`calendar.ics`) is named by its path without the suffix.
+CALENDAR_SUFFIX = ".ics"
+ROOT_OPERATION_ID = "api_root"
+ROOT_TAG = "meta"
+CALENDAR_TAG = "calendars"
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
+
+
 class AutoSchema(StandardizedAutoSchema):
-    """Operation ids read as `<tag>_<verb>` (`guides_list`, `journal_entries_update`)."""
+    """Derives every operation id as `<resource>_<action>` and every tag from the route.
+
+    drf-spectacular's own ids say `create` for a `POST /auth/login/` and `retrieve` for
+    a download, and its tags come from the first path segment only; left alone, each view
+    wrote its id and tag by hand (53 of them) and they drifted. Here:
+
+    - the resource is the path after `/api/v1/` without its parameters, `-` read as `_`
+      and `.ics` dropped (`/journal/commitments/{id}/check-in/` -> `journal_commitments_check_in`);
+    - on a viewset the action is the router's (`list`, `retrieve`, `create`, `update`,
+      `partial_update`, `destroy`); an `@action` is named by its path alone (`events_next`);
+    - on a view with one operation, a command (`POST /auth/login/` -> `auth_login`) or a
+      document (`GET /help/` -> `help`) is named by its path alone, a list gets `_list`;
+    - on a view with several, GET is `retrieve` (or `list`), POST `create`, PUT `update`,
+      DELETE `destroy`, PATCH `update` unless the view also takes a PUT;
+    - the root is `api_root`. The tag is the first path segment, `meta` for the root and
+      `calendars` for an iCalendar file.
+
+    `@extend_schema(operation_id=...)` still wins: the few ids that break the pattern on
+    purpose live in their app's `api/schema.py` (tests/core/test_operation_ids.py lists them).
+    """
+
+    def get_operation_id(self) -> str:
+        resource = self._resource_tokens()
+        if not resource:
+            return ROOT_OPERATION_ID
+        action = self._derived_action()
+        return "_".join([*resource, action] if action else resource)
+
+    def get_tags(self) -> list[str]:
+        if self.path.endswith(CALENDAR_SUFFIX):
+            return [CALENDAR_TAG]
+        return self._tokenize_path()[:1] or [ROOT_TAG]
+
+    def _resource_tokens(self) -> list[str]:
+        tokens = [token.removesuffix(CALENDAR_SUFFIX) for token in self._tokenize_path()]
+        return [token.replace("-", "_") for token in tokens if token]
+
+    def _derived_action(self) -> str:
+        """The verb after the resource, or "" when the path alone names the operation."""
+        if isinstance(self.view, ViewSetMixin):
+            return self.view.action if self.view.action in ROUTER_ACTIONS else ""
+        method = self.method.lower()
+        methods = {m.lower() for m in self.view.allowed_methods} & HTTP_METHODS
+        if method == "get" and self._is_list_view():
+            return "list"
+        if methods == {method}:
+            return ""
+        if method == "patch" and "put" not in methods:
+            return "update"
+        return self.method_mapping[method]
 
     def _get_extra_validation_errors(self) -> dict[str, set[str]]:
         # Every list paginated here refuses a page_size outside 1..100 with a 400 that

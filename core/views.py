@@ -99,8 +99,6 @@ class ApiRootView(APIView):
     authentication_classes = []
 
     @extend_schema(
-        operation_id="api_root",
-        tags=["meta"],
         responses=inline_serializer(
             "ApiRoot", fields={"links": serializers.DictField(child=serializers.URLField())}
         ),
