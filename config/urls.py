@@ -18,7 +18,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("strategies.api.urls")),
     path("", include("journaling.api.urls")),
-    path("", include("events.urls")),
+    path("", include("events.api.urls")),
 ]
 
 urlpatterns = [

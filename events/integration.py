@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts import personal_data
 from core.http_cache import register_schedule_source, track_content_models
 from events import selectors, services
+from events.api.serializers import EventsExportSerializer, EventSummarySerializer
 from events.models import CalendarFeed, CancellationNotice, Event, EventStatus, Reminder, Series
-from events.serializers import EventsExportSerializer, EventSummarySerializer
 from strategies.extensions import (
     DetailExtra,
     SearchHit,
@@ -65,7 +65,7 @@ def register() -> None:
             target="guide",
             field="upcoming_events",
             serializer_class=EventSummarySerializer,
-            load=lambda guide: selectors.upcoming_events_for_guide(guide, timezone.now()),
+            load=lambda guide: selectors.linked_event_list(timezone.now(), guides=guide),
         )
     )
     register_detail_extra(
@@ -73,7 +73,7 @@ def register() -> None:
             target="strategy",
             field="upcoming_events",
             serializer_class=EventSummarySerializer,
-            load=lambda strategy: selectors.upcoming_events_for_strategy(strategy, timezone.now()),
+            load=lambda strategy: selectors.linked_event_list(timezone.now(), strategies=strategy),
         )
     )
     personal_data.register(

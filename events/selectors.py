@@ -1,33 +1,33 @@
 """Reads of events: the querysets views serve, the next clock-driven change, the
-feeds, and the pieces other apps show (search hits, a guide's upcoming events)."""
+feeds, and the pieces other apps show (a guide's or a strategy's upcoming events)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Prefetch, QuerySet
-from django.urls import reverse
+from django.db.models import Prefetch, QuerySet
 
-from events.models import FEED_HISTORY, CalendarFeed, Event, EventStatus, Reminder, Series
-from strategies.extensions import SearchHit
-from strategies.models import SEARCH_CONFIG, Guide, Person, Strategy
+from events.models import FEED_HISTORY, CalendarFeed, Event, Reminder, Series
+from strategies.models import Guide, Person, Strategy
 
-# How many linked events a guide or strategy detail lists.
+# How many linked events a guide or strategy detail lists, and a series detail.
 LINKED_EVENTS_LIMIT = 5
+SERIES_UPCOMING_LIMIT = 5
+# What list rows never show: the text and its search vector.
+LIST_DEFERRED = ("search_vector", "description_markdown", "description_html")
 
 
-def event_list_queryset() -> QuerySet[Event]:
+def event_list() -> QuerySet[Event]:
     """Events with what list rows show: the series and the hosts (3 queries a page)."""
     return (
         Event.objects.select_related("series")
         .prefetch_related(Prefetch("hosts", queryset=Person.objects.order_by("name", "id")))
-        .defer("search_vector", "description_markdown", "description_html")
+        .defer(*LIST_DEFERRED)
     )
 
 
-def event_detail_queryset(now: datetime) -> QuerySet[Event]:
+def event_detail_list(now: datetime) -> QuerySet[Event]:
     """Adds the linked guides and strategies the public may see at `now`."""
     return (
         Event.objects.select_related("series")
@@ -50,20 +50,41 @@ def event_detail_queryset(now: datetime) -> QuerySet[Event]:
     )
 
 
-def series_queryset() -> QuerySet[Series]:
+def upcoming_event_list(now: datetime) -> QuerySet[Event]:
+    """List rows of the events still to come that are going ahead, soonest first."""
+    return event_list().upcoming(now).order_by("starts_at", "id")
+
+
+def event_get(slug: str) -> Event | None:
+    """One event with all it says about itself (for its calendar file)."""
+    return Event.objects.defer("search_vector").filter(slug=slug).first()
+
+
+def _going_ahead(queryset: QuerySet[Event], now: datetime) -> QuerySet[Event]:
+    """Live at `now` or still to come, and not called off; soonest first."""
+    return queryset.happening().filter(ends_at__gt=now).order_by("starts_at", "id")
+
+
+def next_event_get(now: datetime) -> Event | None:
+    """The event a "next live talk" banner shows: the one live now, else the soonest
+    upcoming one that is going ahead."""
+    return _going_ahead(event_detail_list(now), now).first()
+
+
+def series_list() -> QuerySet[Series]:
     return Series.objects.select_related("host").order_by("title", "id")
 
 
-def next_event(now: datetime) -> Event | None:
-    """The event a "next live talk" banner shows: the one live now, else the soonest
-    upcoming one that is going ahead."""
-    return (
-        event_detail_queryset(now)
-        .happening()
-        .filter(ends_at__gt=now)
-        .order_by("starts_at", "id")
-        .first()
+def series_detail_list(now: datetime) -> QuerySet[Series]:
+    """Each series with its next few events going ahead, as `series.upcoming`."""
+    upcoming = _going_ahead(Event.objects.defer(*LIST_DEFERRED), now)
+    return series_list().prefetch_related(
+        Prefetch("events", queryset=upcoming[:SERIES_UPCOMING_LIMIT], to_attr="upcoming")
     )
+
+
+def series_get(slug: str) -> Series | None:
+    return Series.objects.filter(slug=slug).first()
 
 
 def next_change_after(now: datetime) -> datetime | None:
@@ -84,82 +105,37 @@ def next_change_after(now: datetime) -> datetime | None:
     return instant
 
 
-def feed_events(now: datetime, *, series: Series | None = None) -> QuerySet[Event]:
-    """Events for a public feed: all not yet ended, and those of the last 90 days."""
-    queryset = Event.objects.in_feed(now).defer("search_vector", "description_html")
-    if series is not None:
-        queryset = queryset.filter(series=series)
-    return queryset.order_by("starts_at", "id")
-
-
-def member_feed_events(feed: CalendarFeed, now: datetime) -> QuerySet[Event]:
-    """The events a member asked to be reminded of, in the feeds' window."""
+def _in_feed(now: datetime) -> QuerySet[Event]:
     return (
         Event.objects.in_feed(now)
-        .filter(reminders__owner_id=feed.owner_id)
-        .distinct()
         .defer("search_vector", "description_html")
         .order_by("starts_at", "id")
     )
 
 
-def feed_by_token(token: str) -> CalendarFeed | None:
+def feed_event_list(now: datetime, *, series: Series | None = None) -> QuerySet[Event]:
+    """Events for a public feed: all not yet ended, and those of the last 90 days."""
+    queryset = _in_feed(now)
+    return queryset if series is None else queryset.filter(series=series)
+
+
+def member_feed_event_list(feed: CalendarFeed, now: datetime) -> QuerySet[Event]:
+    """The events a member asked to be reminded of, in the feeds' window."""
+    return _in_feed(now).filter(reminders__owner_id=feed.owner_id).distinct()
+
+
+def calendar_feed_get(token: str) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(token=token).first()
 
 
-def reminders_of(owner) -> QuerySet[Reminder]:
+def reminder_list(owner) -> QuerySet[Reminder]:
     return (
         Reminder.objects.filter(owner=owner).select_related("event").order_by("-created_at", "-id")
     )
 
 
-def _linked_upcoming(now: datetime, **link: object) -> list[Event]:
-    return list(
-        Event.objects.happening()
-        .filter(ends_at__gt=now, **link)
-        .select_related("series")
-        .defer("search_vector", "description_markdown", "description_html")
-        .order_by("starts_at", "id")[:LINKED_EVENTS_LIMIT]
-    )
-
-
-def upcoming_events_for_guide(guide: Guide, now: datetime) -> list[Event]:
-    """Events linked to a guide that are live or still to come (one query)."""
-    return _linked_upcoming(now, guides=guide)
-
-
-def upcoming_events_for_strategy(strategy: Strategy, now: datetime) -> list[Event]:
-    return _linked_upcoming(now, strategies=strategy)
-
-
-def search_events(query: SearchQuery, limit: int) -> list[SearchHit]:
-    """Events matching `query`, best first, with the matched words marked."""
-    rows = (
-        Event.objects.filter(search_vector=query)
-        .exclude(status=EventStatus.CANCELLED)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            snippet=SearchHeadline(
-                "description_markdown",
-                query,
-                config=SEARCH_CONFIG,
-                start_sel="<mark>",
-                stop_sel="</mark>",
-                max_words=35,
-                min_words=15,
-            ),
-        )
-        .order_by("-rank", "-starts_at", "id")
-        .only("title", "slug")[:limit]
-    )
-    return [
-        SearchHit(
-            kind="event",
-            title=event.title,
-            slug=event.slug,
-            path=reverse("event-detail", kwargs={"slug": event.slug}),
-            snippet=event.snippet,
-            rank=float(event.rank),
-        )
-        for event in rows
-    ]
+def linked_event_list(now: datetime, **link: Guide | Strategy) -> list[Event]:
+    """The live or coming events linked to a guide (`guides=guide`) or a strategy
+    (`strategies=strategy`), soonest first (one query)."""
+    queryset = Event.objects.filter(**link).select_related("series").defer(*LIST_DEFERRED)
+    return list(_going_ahead(queryset, now)[:LINKED_EVENTS_LIMIT])

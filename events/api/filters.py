@@ -1,10 +1,14 @@
-"""Query parameters of the event list, and an ordering that is always stable."""
+"""Query parameters of the event list, read at the view's clock, and an ordering
+that is always stable."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters import rest_framework as filters
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
 from core.filters import IsoDateTimeFilter
@@ -48,13 +52,22 @@ class EventFilter(filters.FilterSet):
         model = Event
         fields = ["when", "series", "guide", "strategy", "host", "status"]
 
-    @property
-    def now(self):
-        # The view passes its own clock reading, so filters and fields agree.
-        return getattr(self.request, "events_now", None) or timezone.now()
+    def __init__(self, *args: object, now: datetime | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
 
     def filter_when(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
         return getattr(queryset, value)(self.now)
+
+
+class EventFilterBackend(DjangoFilterBackend):
+    """Gives the filters the view's clock reading, so `when` and the fields of the
+    response are computed at one instant."""
+
+    def get_filterset_kwargs(self, request, queryset, view) -> dict:
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        # Schema generation builds the filterset without running the view: no clock yet.
+        return {**kwargs, "now": getattr(view, "now", None)}
 
 
 class StableOrderingFilter(OrderingFilter):

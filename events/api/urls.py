@@ -6,7 +6,7 @@ they are plain paths rather than router actions."""
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from events import views
+from events.api import views
 
 SLUG = "<slug:slug>"
 
