@@ -22,10 +22,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.markdown import render_markdown
 from core.models import TimeStampedModel
 from core.validators import validate_timezone
-from strategies.models import Guide, Person, Strategy, weighted_vector
+from strategies.models import Guide, MarkdownRenderingModel, Person, Strategy, weighted_vector
 
 DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_DURATION = timedelta(hours=1)
@@ -53,9 +52,11 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
-class Series(TimeStampedModel):
+class Series(MarkdownRenderingModel, TimeStampedModel):
     """A recurring show ("Live with Rabbi Simon Jacobson") with defaults for its events
     and, optionally, a weekly slot from which editors generate occurrences."""
+
+    markdown_fields = ("description",)
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -106,14 +107,6 @@ class Series(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        self.description_html = render_markdown(self.description_markdown)
-        if (update_fields := kwargs.get("update_fields")) and "description_markdown" in (
-            update_fields
-        ):
-            kwargs["update_fields"] = {*update_fields, "description_html"}
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -179,10 +172,12 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__gt=now - FEED_HISTORY)
 
 
-class Event(TimeStampedModel):
+class Event(MarkdownRenderingModel, TimeStampedModel):
     """One live session, optionally part of a series. `sequence` is the iCalendar
     revision number: it rises whenever the time, the place or the status changes, so
     subscribed calendars replace their copy."""
+
+    markdown_fields = ("description",)
 
     # Changing any of these is a new revision of the event for calendars (RFC 5545 3.8.7.4).
     REVISION_FIELDS = ("starts_at", "ends_at", "timezone", "location", "stream_url", "status")
@@ -265,17 +260,13 @@ class Event(TimeStampedModel):
         self._loaded_revision = self._revision_values()
 
     def save(self, *args, **kwargs) -> None:
-        self.description_html = render_markdown(self.description_markdown)
         loaded = getattr(self, "_loaded_revision", None)
         changed = loaded is not None and self.pk is not None and loaded != self._revision_values()
         if changed:
             # In the database, so two editors saving at once still count two revisions.
             self.sequence = F("sequence") + 1
-        if update_fields := kwargs.get("update_fields"):
-            extra = {"description_html"} if "description_markdown" in update_fields else set()
-            if changed:
-                extra.add("sequence")
-            kwargs["update_fields"] = {*update_fields, *extra}
+        if changed and (update_fields := kwargs.get("update_fields")):
+            kwargs["update_fields"] = {*update_fields, "sequence"}
         super().save(*args, **kwargs)
         if changed:
             self.sequence = type(self).objects.values_list("sequence", flat=True).get(pk=self.pk)
