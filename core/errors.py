@@ -26,16 +26,56 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service_unavailable"
 
 
-class PreconditionFailed(exceptions.APIException):
+class DomainError(Exception):
+    """A rule of the domain was broken. Services raise these, never DRF's exceptions,
+    so they know nothing of HTTP; `ExceptionHandler` answers each in the one error
+    format with the subclass's status and code. `field` names the input at fault (the
+    error's `attr`; only for a 400)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+    default_detail = "This request breaks a rule of the record it writes."
+
+    def __init__(
+        self, detail: str | None = None, *, code: str | None = None, field: str | None = None
+    ) -> None:
+        self.detail = detail or self.default_detail
+        self.code = code or self.default_code
+        self.field = field
+        super().__init__(self.detail)
+
+    def as_api_exception(self) -> exceptions.APIException:
+        if self.status_code == status.HTTP_400_BAD_REQUEST:
+            detail = {self.field: [self.detail]} if self.field else [self.detail]
+            return exceptions.ValidationError(detail, code=self.code)
+        converted = exceptions.APIException(self.detail, self.code)
+        converted.status_code = self.status_code
+        return converted
+
+
+class RecordNotFoundError(DomainError):
+    """The record is not there (or not the member's, which reads the same)."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not_found"
+    default_detail = "Not found."
+
+
+class StaleVersionError(DomainError):
+    """The write expected a version of the record that is no longer the stored one."""
+
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The record changed since you read it. Fetch it again, then retry."
     default_code = "precondition_failed"
 
 
 class ExceptionHandler(StandardizedExceptionHandler):
-    """Adds: a lost database connection is a 503 a client may retry, not a 500."""
+    """Adds: a service's `DomainError` gets its own status; a lost database connection
+    is a 503 a client may retry, not a 500."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, DomainError):
+            return exc.as_api_exception()
         if isinstance(exc, DATABASE_ERRORS):
             return ServiceUnavailable()
         return super().convert_known_exceptions(exc)
