@@ -1,14 +1,17 @@
-"""Errors of the journal API beyond the shared ones, and their OpenAPI shapes."""
+"""Errors of the journal beyond the shared ones, and their OpenAPI shapes. The
+services raise the domain errors (`IdConflictError`, `IdDeletedError`); the change feed's view
+raises the token errors."""
 
 from __future__ import annotations
 
 from django.db import models
 from rest_framework import exceptions, status
 
+from core.errors import DomainError
 from core.schema import error_response_serializer
 
 
-class IdConflict(exceptions.APIException):
+class IdConflictError(DomainError):
     """A create named an id that is already taken by a different record.
 
     The same answer whether the other record is the member's own (with different
@@ -22,7 +25,7 @@ class IdConflict(exceptions.APIException):
     default_code = "id_conflict"
 
 
-class IdDeleted(exceptions.APIException):
+class IdDeletedError(DomainError):
     """A create named the id of a record the member has deleted: a late retry must not
     bring it back."""
 

@@ -10,16 +10,19 @@ the retry waits for the first attempt, then finds its row.
 Clients may name the id of what they create. A create that names an existing id is:
 - the same request again (same owner, same content as first sent): the stored record
   comes back and nothing is written;
-- anything else (different content, or another member's record): 409 `id_conflict`,
+- anything else (different content, or another member's record): `IdConflictError`,
   which says nothing about whose record it is;
-- an id the member has deleted: 409 `id_deleted`, so a late retry does not resurrect it.
+- an id the member has deleted: `IdDeletedError`, so a late retry does not resurrect it.
+
+Writes to an existing record take `expected_versions`: the versions the client may
+overwrite (from `If-Match`, read by the view), or None to write regardless.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -28,10 +31,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.functions import Lower
 from django.utils import timezone
-from rest_framework.exceptions import NotFound
 
-from core.errors import PreconditionFailed
-from journaling.errors import IdConflict, IdDeleted
+from core.errors import RecordNotFoundError, StaleVersionError
+from journaling.errors import IdConflictError, IdDeletedError
 from journaling.models import Commitment, EntryTag, JournalEntry, MemberTag, Tombstone
 from journaling.selectors import member_today
 from strategies.models import Exercise, Prompt, Strategy
@@ -51,32 +53,21 @@ def lock_member_journal(owner_id: int) -> None:
         )
 
 
-def _locked(model: type[JournalEntry] | type[Commitment], pk: uuid.UUID) -> Any:
-    """The row, locked until commit; 404 if a concurrent request deleted it."""
+JournalRecord = JournalEntry | Commitment
+TOMBSTONE_KINDS = {JournalEntry: Tombstone.Kind.ENTRY, Commitment: Tombstone.Kind.COMMITMENT}
+
+
+def _locked(record: JournalRecord, expected_versions: Collection[int] | None) -> Any:
+    """The record's row, locked until commit, after checking it is still the version
+    the client expects. `RecordNotFoundError` if a concurrent request deleted it."""
+    lock_member_journal(record.owner_id)
     try:
-        return model.objects.select_for_update().get(pk=pk)
-    except model.DoesNotExist:
-        raise NotFound() from None
-
-
-def parse_if_match(header: str | None) -> list[str] | None:
-    """The entity tags of an `If-Match` header, unquoted; None when there is none (an
-    empty header included), which means "write regardless"."""
-    if header is None:
-        return None
-    tags = []
-    for raw in header.split(","):
-        tag = raw.strip().removeprefix("W/").strip('"')
-        if tag:
-            tags.append(tag)
-    return tags or None
-
-
-def check_version(current: int, if_match: Sequence[str] | None) -> None:
-    """412 unless `If-Match` is absent, `*`, or names the current version."""
-    if if_match is None or "*" in if_match or str(current) in if_match:
-        return
-    raise PreconditionFailed()
+        current = type(record).objects.select_for_update().get(pk=record.pk)
+    except type(record).DoesNotExist:
+        raise RecordNotFoundError() from None
+    if expected_versions is not None and current.version not in expected_versions:
+        raise StaleVersionError()
+    return current
 
 
 def _digest(values: dict[str, Any]) -> str:
@@ -91,33 +82,37 @@ def _digest(values: dict[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _existing_for_retry(
-    model: type[JournalEntry] | type[Commitment],
+def _create_once(
+    model: type[JournalRecord],
     *,
-    object_id: uuid.UUID,
-    owner_id: int,
+    owner: Any,
+    object_id: uuid.UUID | None,
     digest: str,
-    kind: str,
-) -> Any:
-    existing = model.objects.filter(pk=object_id).only("owner_id", "create_digest").first()
-    if existing is not None:
-        if existing.owner_id == owner_id and existing.create_digest == digest:
-            return existing
-        raise IdConflict()
-    if Tombstone.objects.filter(owner_id=owner_id, kind=kind, object_id=object_id).exists():
-        raise IdDeleted()
-    return None
-
-
-def _insert(instance: JournalEntry | Commitment) -> None:
+    build: Callable[[uuid.UUID], JournalRecord],
+) -> tuple[Any, bool]:
+    """Insert `build(id)`, or, when `object_id` names the same create done before,
+    return that record with False (see the module's docstring for the other cases).
+    The caller holds the member's change lock, so a retry waits for the first attempt."""
+    if object_id is not None:
+        existing = model.objects.filter(pk=object_id).only("owner_id", "create_digest").first()
+        if existing is not None:
+            if existing.owner_id == owner.pk and existing.create_digest == digest:
+                return existing, False
+            raise IdConflictError()
+        if Tombstone.objects.filter(
+            owner_id=owner.pk, kind=TOMBSTONE_KINDS[model], object_id=object_id
+        ).exists():
+            raise IdDeletedError()
+    instance = build(object_id or uuid.uuid4())
     try:
         with transaction.atomic():
             instance.save(force_insert=True)
     except IntegrityError:
         # Another member's concurrent create with the same id won the race.
-        if type(instance).objects.filter(pk=instance.pk).exists():
-            raise IdConflict() from None
+        if model.objects.filter(pk=instance.pk).exists():
+            raise IdConflictError() from None
         raise
+    return instance, True
 
 
 def normalise_tag_names(names: Iterable[str]) -> list[str]:
@@ -203,34 +198,29 @@ def entry_create(
             "entry_date": entry_date,
         }
     )
-    if entry_id is not None:
-        existing = _existing_for_retry(
-            JournalEntry,
-            object_id=entry_id,
-            owner_id=owner.pk,
-            digest=digest,
-            kind=Tombstone.Kind.ENTRY,
-        )
-        if existing is not None:
-            return existing, False
-
-    entry = JournalEntry(
-        id=entry_id or uuid.uuid4(),
+    entry, created = _create_once(
+        JournalEntry,
         owner=owner,
-        title=title,
-        body=body,
-        strategy=strategy,
-        exercise=exercise,
-        prompt=prompt,
-        commitment=commitment,
-        mood_before=mood_before,
-        mood_after=mood_after,
-        entry_date=entry_date or member_today(owner),
-        create_digest=digest,
+        object_id=entry_id,
+        digest=digest,
+        build=lambda pk: JournalEntry(
+            id=pk,
+            owner=owner,
+            title=title,
+            body=body,
+            strategy=strategy,
+            exercise=exercise,
+            prompt=prompt,
+            commitment=commitment,
+            mood_before=mood_before,
+            mood_after=mood_after,
+            entry_date=entry_date or member_today(owner),
+            create_digest=digest,
+        ),
     )
-    _insert(entry)
-    _set_tags(entry, tags)
-    return entry, True
+    if created:
+        _set_tags(entry, tags)
+    return entry, created
 
 
 ENTRY_FIELDS = (
@@ -246,7 +236,13 @@ ENTRY_FIELDS = (
 )
 
 
-def _changed_fields(instance: Model, changes: dict[str, Any]) -> list[str]:
+def _changed_fields(
+    instance: Model, changes: dict[str, Any], editable: Collection[str]
+) -> list[str]:
+    """The fields `changes` really changes; set on `instance`, not yet saved."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
     changed = []
     for name, value in changes.items():
         field = instance._meta.get_field(name)
@@ -257,34 +253,37 @@ def _changed_fields(instance: Model, changes: dict[str, Any]) -> list[str]:
             current, new = getattr(instance, name), value
         if current != new:
             changed.append(name)
+            setattr(instance, name, value)
     return changed
+
+
+def _delete(record: JournalRecord, expected_versions: Collection[int] | None) -> None:
+    """Delete the record and leave a tombstone for devices that sync later."""
+    current = _locked(record, expected_versions)
+    current.delete()
+    Tombstone.objects.create(
+        owner_id=record.owner_id, kind=TOMBSTONE_KINDS[type(record)], object_id=record.pk
+    )
 
 
 @transaction.atomic
 def entry_update(
     *,
     entry: JournalEntry,
-    if_match: Sequence[str] | None,
+    expected_versions: Collection[int] | None,
     changes: dict[str, Any],
     tags: Sequence[str] | None = None,
 ) -> JournalEntry:
     """Apply `changes` (a subset of `ENTRY_FIELDS`) and, when given, replace the tags.
 
-    412 when `if_match` does not name the stored version. A request that changes
-    nothing writes nothing, so the version only rises when the entry really changes."""
-    lock_member_journal(entry.owner_id)
-    current = _locked(JournalEntry, entry.pk)
-    check_version(current.version, if_match)
-    unknown = set(changes) - set(ENTRY_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {sorted(unknown)}")
-    changed = _changed_fields(current, changes)
+    A request that changes nothing writes nothing, so the version only rises when the
+    entry really changes."""
+    current = _locked(entry, expected_versions)
+    changed = _changed_fields(current, changes, ENTRY_FIELDS)
     names = normalise_tag_names(tags) if tags is not None else None
     tags_changed = names is not None and _tag_names_differ(current, names)
     if not changed and not tags_changed:
         return current
-    for name in changed:
-        setattr(current, name, changes[name])
     # Saving the row even when only the tags changed: the trigger then raises the
     # version and gives the entry a new change number for the feed.
     current.save(update_fields=[*changed, "updated_at"])
@@ -294,13 +293,9 @@ def entry_update(
 
 
 @transaction.atomic
-def entry_delete(*, entry: JournalEntry, if_match: Sequence[str] | None = None) -> None:
+def entry_delete(*, entry: JournalEntry, expected_versions: Collection[int] | None = None) -> None:
     """Delete the entry and leave a tombstone for devices that sync later."""
-    lock_member_journal(entry.owner_id)
-    current = _locked(JournalEntry, entry.pk)
-    check_version(current.version, if_match)
-    current.delete()
-    Tombstone.objects.create(owner_id=entry.owner_id, kind=Tombstone.Kind.ENTRY, object_id=entry.pk)
+    _delete(entry, expected_versions)
 
 
 def default_commitment_text(strategy: Strategy | None, exercise: Exercise | None) -> str:
@@ -337,27 +332,21 @@ def commitment_create(
             "due_date": due_date,
         }
     )
-    if commitment_id is not None:
-        existing = _existing_for_retry(
-            Commitment,
-            object_id=commitment_id,
-            owner_id=owner.pk,
-            digest=digest,
-            kind=Tombstone.Kind.COMMITMENT,
-        )
-        if existing is not None:
-            return existing, False
-    commitment = Commitment(
-        id=commitment_id or uuid.uuid4(),
+    return _create_once(
+        Commitment,
         owner=owner,
-        strategy=strategy,
-        exercise=exercise,
-        text=text or default_commitment_text(strategy, exercise),
-        due_date=due_date or member_today(owner),
-        create_digest=digest,
+        object_id=commitment_id,
+        digest=digest,
+        build=lambda pk: Commitment(
+            id=pk,
+            owner=owner,
+            strategy=strategy,
+            exercise=exercise,
+            text=text or default_commitment_text(strategy, exercise),
+            due_date=due_date or member_today(owner),
+            create_digest=digest,
+        ),
     )
-    _insert(commitment)
-    return commitment, True
 
 
 COMMITMENT_FIELDS = ("strategy", "exercise", "text", "due_date")
@@ -365,33 +354,26 @@ COMMITMENT_FIELDS = ("strategy", "exercise", "text", "due_date")
 
 @transaction.atomic
 def commitment_update(
-    *, commitment: Commitment, if_match: Sequence[str] | None, changes: dict[str, Any]
+    *,
+    commitment: Commitment,
+    expected_versions: Collection[int] | None,
+    changes: dict[str, Any],
 ) -> Commitment:
-    lock_member_journal(commitment.owner_id)
-    current = _locked(Commitment, commitment.pk)
-    check_version(current.version, if_match)
-    unknown = set(changes) - set(COMMITMENT_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {sorted(unknown)}")
-    changed = _changed_fields(current, changes)
+    """Apply `changes` (a subset of `COMMITMENT_FIELDS`); nothing changed, nothing written."""
+    current = _locked(commitment, expected_versions)
+    changed = _changed_fields(current, changes, COMMITMENT_FIELDS)
     if not changed:
         return current
-    for name in changed:
-        setattr(current, name, changes[name])
     current.save(update_fields=[*changed, "updated_at"])
     return current
 
 
 @transaction.atomic
-def commitment_delete(*, commitment: Commitment, if_match: Sequence[str] | None = None) -> None:
+def commitment_delete(
+    *, commitment: Commitment, expected_versions: Collection[int] | None = None
+) -> None:
     """Delete the commitment; entries written for it stay, unlinked (and re-synced)."""
-    lock_member_journal(commitment.owner_id)
-    current = _locked(Commitment, commitment.pk)
-    check_version(current.version, if_match)
-    current.delete()
-    Tombstone.objects.create(
-        owner_id=commitment.owner_id, kind=Tombstone.Kind.COMMITMENT, object_id=commitment.pk
-    )
+    _delete(commitment, expected_versions)
 
 
 @transaction.atomic
@@ -401,7 +383,7 @@ def commitment_check_in(
     status: str,
     note: str | None = None,
     entry: dict[str, Any] | None = None,
-    if_match: Sequence[str] | None = None,
+    expected_versions: Collection[int] | None = None,
 ) -> tuple[Commitment, JournalEntry | None]:
     """Mark the commitment done, partly done or skipped and, when `entry` is given,
     write a journal entry about it in the same transaction: both happen or neither.
@@ -413,9 +395,7 @@ def commitment_check_in(
     so a retry is safe."""
     if status == Commitment.Status.OPEN:
         raise ValueError("A check-in closes a commitment; it cannot reopen one.")
-    lock_member_journal(commitment.owner_id)
-    current = _locked(Commitment, commitment.pk)
-    check_version(current.version, if_match)
+    current = _locked(commitment, expected_versions)
     if note is None:
         note = current.check_in_note
     if current.status != status or current.check_in_note != note:

@@ -99,6 +99,30 @@ def etag_for(version: int) -> str:
     return f'"{version}"'
 
 
+def entity_tags(header: str | None) -> list[str] | None:
+    """The entity tags of an `If-Match` or `If-None-Match` header, unquoted; None when
+    there is none (an empty header included)."""
+    if header is None:
+        return None
+    tags = []
+    for raw in header.split(","):
+        tag = raw.strip().removeprefix("W/").strip('"')
+        if tag:
+            tags.append(tag)
+    return tags or None
+
+
+def expected_versions(header: str | None) -> frozenset[int] | None:
+    """The versions `If-Match` allows a write over; None (no header, or `*`) means any.
+    A tag that is not a version we issued (`"03"`, `"abc"`) matches none."""
+    tags = entity_tags(header)
+    if tags is None or "*" in tags:
+        return None
+    return frozenset(
+        int(tag) for tag in tags if tag.isascii() and tag.isdecimal() and str(int(tag)) == tag
+    )
+
+
 def query_params(request: Request) -> dict[str, str]:
     """The query string as a plain dict, so that `?format=` reads as an empty (and
     refused) value rather than, HTML-form style, as "use the default"."""
@@ -148,8 +172,8 @@ class VersionedRecordMixin(PrivateJournalMixin):
     # journal answer); the router's default would send `0.5` to the catch-all.
     lookup_value_regex = "[^/]+"
 
-    def if_match(self) -> list[str] | None:
-        return services.parse_if_match(self.request.headers.get("If-Match"))
+    def expected_versions(self) -> frozenset[int] | None:
+        return expected_versions(self.request.headers.get("If-Match"))
 
     def record_response(self, pk: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
         # Read after the write's commit: a concurrent delete may have removed it since.
@@ -162,7 +186,7 @@ class VersionedRecordMixin(PrivateJournalMixin):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
         etag = etag_for(record.version)
-        held = services.parse_if_match(request.headers.get("If-None-Match")) or []
+        held = entity_tags(request.headers.get("If-None-Match")) or []
         if etag.strip('"') in held or "*" in held:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         serializer = self.get_serializer(record)
@@ -285,18 +309,18 @@ class JournalEntryViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         entry = self.get_object()
-        if_match = self.if_match()
+        expected = self.expected_versions()
         serializer = self.get_serializer(entry, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         tags = changes.pop("tags", None if partial else [])
         if not partial:
             changes = {**ENTRY_PUT_DEFAULTS, **changes}
-        services.entry_update(entry=entry, if_match=if_match, changes=changes, tags=tags)
+        services.entry_update(entry=entry, expected_versions=expected, changes=changes, tags=tags)
         return self.record_response(entry.pk)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.entry_delete(entry=self.get_object(), if_match=self.if_match())
+        services.entry_delete(entry=self.get_object(), expected_versions=self.expected_versions())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -402,18 +426,22 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         commitment = self.get_object()
-        if_match = self.if_match()
+        expected = self.expected_versions()
         serializer = self.get_serializer(commitment, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if not partial:
             changes.setdefault("strategy", None)
             changes.setdefault("exercise", None)
-        services.commitment_update(commitment=commitment, if_match=if_match, changes=changes)
+        services.commitment_update(
+            commitment=commitment, expected_versions=expected, changes=changes
+        )
         return self.record_response(commitment.pk)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.commitment_delete(commitment=self.get_object(), if_match=self.if_match())
+        services.commitment_delete(
+            commitment=self.get_object(), expected_versions=self.expected_versions()
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -432,7 +460,7 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in")
     def check_in(self, request: Request, pk: str | None = None) -> Response:
         commitment = self.get_object()
-        if_match = self.if_match()
+        expected = self.expected_versions()
         serializer = CheckInSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -451,7 +479,7 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
             status=data["status"],
             note=data.get("note"),
             entry=entry,
-            if_match=if_match,
+            expected_versions=expected,
         )
         context = self.get_serializer_context()
         fresh = get_object_or_404(self.get_queryset(), pk=commitment.pk)
