@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.workers import queue  # noqa: F401  (a fixture for tests that run workers)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 ADMIN_LOGIN = "/admin/login/"

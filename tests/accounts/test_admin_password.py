@@ -11,8 +11,8 @@ from django.core import mail
 from django.test import Client
 from knox.models import AuthToken
 
+from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 NEW = "a fresh admin-set passphrase"

@@ -1,8 +1,8 @@
 import pytest
 
 from accounts.models import User
+from tests.accounts.factories import PASSWORD
 from tests.conftest import client_for
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

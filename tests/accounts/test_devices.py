@@ -10,7 +10,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

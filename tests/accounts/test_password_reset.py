@@ -3,8 +3,8 @@ import re
 import pytest
 from django.core import mail
 
+from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

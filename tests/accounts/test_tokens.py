@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.accounts.factories import PASSWORD
 from tests.conftest import client_for
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

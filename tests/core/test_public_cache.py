@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import GuideFactory
+from tests.strategies.factories import GuideFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import factory
 from django.utils import timezone
 
 from events.models import CalendarFeed, Event, Reminder, Series, Weekday
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 
 class SeriesFactory(factory.django.DjangoModelFactory):

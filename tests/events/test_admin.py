@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 
 from events.models import Event, EventStatus
+from tests.accounts.factories import UserFactory
 from tests.events.factories import EventFactory, SeriesFactory
-from tests.factories import GuideFactory, UserFactory
+from tests.strategies.factories import GuideFactory
 
 pytestmark = pytest.mark.django_db
 

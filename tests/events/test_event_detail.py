@@ -10,7 +10,7 @@ import pytest
 
 from strategies.models import Guide
 from tests.events.factories import EventFactory, SeriesFactory
-from tests.factories import GuideFactory, PersonFactory, StrategyFactory
+from tests.strategies.factories import GuideFactory, PersonFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 SAMPLE_START = datetime(2020, 2, 19, 20, 30, tzinfo=ZoneInfo("America/New_York"))

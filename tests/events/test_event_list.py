@@ -9,7 +9,7 @@ import time_machine
 
 from events.models import EventStatus
 from tests.events.factories import EventFactory, SeriesFactory
-from tests.factories import GuideFactory, PersonFactory, StrategyFactory
+from tests.strategies.factories import GuideFactory, PersonFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/events/"

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from events.models import CalendarFeed, CancellationNotice, EventStatus, Reminder
+from tests.accounts.factories import PASSWORD
 from tests.events.factories import CalendarFeedFactory, EventFactory, ReminderFactory
-from tests.factories import PASSWORD, GuideFactory, StrategyFactory
+from tests.strategies.factories import GuideFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 

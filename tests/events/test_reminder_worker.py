@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from events import reminders
 from events.models import CancellationNotice, EventStatus, Reminder
+from tests.accounts.factories import UserFactory
 from tests.events.factories import EventFactory, ReminderFactory
-from tests.factories import UserFactory
 from tests.workers import run_workers
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)

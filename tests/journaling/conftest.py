@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import pytest
 
 from journaling.models import Commitment, EntryTag, JournalEntry, MemberTag, Tombstone
-from tests.factories import ExerciseFactory
 from tests.journaling.factories import (
     CommitmentFactory,
     JournalEntryFactory,
     MemberTagFactory,
     TombstoneFactory,
 )
+from tests.strategies.factories import ExerciseFactory
 
 SECRET = "zanzibar-marmalade"
 

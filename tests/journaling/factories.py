@@ -6,7 +6,7 @@ from __future__ import annotations
 import factory
 
 from journaling.models import Commitment, JournalEntry, MemberTag, Tombstone
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 
 class MemberTagFactory(factory.django.DjangoModelFactory):

@@ -90,7 +90,7 @@ def test_anonymous_gets_401_everywhere_and_changes_nothing(api_client, journal):
 @pytest.fixture(params=["other_member", "editor", "superuser"])
 def outsider(request, db):
     if request.param == "superuser":
-        from tests.factories import UserFactory
+        from tests.accounts.factories import UserFactory
 
         return UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
     return request.getfixturevalue(request.param)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.journaling.conftest import SECRET
 
 pytestmark = pytest.mark.django_db

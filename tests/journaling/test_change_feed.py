@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from journaling.models import JournalEntry, Tombstone
-from tests.factories import ExerciseFactory
 from tests.journaling.factories import JournalEntryFactory, TombstoneFactory
+from tests.strategies.factories import ExerciseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from accounts.models import User
 from journaling import services
 from journaling.models import JournalEntry
+from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

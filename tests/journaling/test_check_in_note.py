@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import StrategyFactory
 from tests.journaling.factories import CommitmentFactory
+from tests.strategies.factories import StrategyFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/journal/commitments/"

@@ -10,9 +10,9 @@ import pytest
 import time_machine
 
 from journaling.models import Commitment, JournalEntry
-from tests.factories import ExerciseFactory, PromptFactory, StrategyFactory
 from tests.journaling.conftest import journal_snapshot
 from tests.journaling.factories import CommitmentFactory
+from tests.strategies.factories import ExerciseFactory, PromptFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from journaling.models import BODY_MAX_LENGTH, JournalEntry, MemberTag, Tombstone
-from tests.factories import ExerciseFactory, PromptFactory, StrategyFactory
 from tests.journaling.factories import JournalEntryFactory
+from tests.strategies.factories import ExerciseFactory, PromptFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.factories import StrategyFactory
 from tests.journaling.factories import (
     CommitmentFactory,
     JournalEntryFactory,
     MemberTagFactory,
 )
+from tests.strategies.factories import StrategyFactory
 
 pytestmark = pytest.mark.django_db
 

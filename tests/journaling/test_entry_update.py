@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from journaling.models import JournalEntry, Tombstone
-from tests.factories import StrategyFactory
 from tests.journaling.conftest import journal_snapshot
+from tests.strategies.factories import StrategyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_patch_validates_the_merged_entry(member_client, entry_url):
 
 
 def test_changing_the_strategy_keeps_links_consistent(member_client):
-    from tests.factories import ExerciseFactory
+    from tests.strategies.factories import ExerciseFactory
 
     exercise = ExerciseFactory()
     created = member_client.post(URL, {"body": "x", "exercise": exercise.slug}, format="json")

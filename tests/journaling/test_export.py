@@ -13,9 +13,10 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from strategies.models import Prompt, Strategy
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import client_for
-from tests.factories import PASSWORD, ExerciseFactory, PromptFactory, UserFactory
 from tests.journaling.factories import TombstoneFactory
+from tests.strategies.factories import ExerciseFactory, PromptFactory
 
 pytestmark = pytest.mark.django_db
 

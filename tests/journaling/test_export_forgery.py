@@ -9,8 +9,8 @@ import io
 
 import pytest
 
-from tests.factories import ExerciseFactory, PromptFactory
 from tests.journaling.test_export import streamed
+from tests.strategies.factories import ExerciseFactory, PromptFactory
 
 pytestmark = pytest.mark.django_db
 

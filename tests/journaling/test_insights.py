@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from tests.factories import StrategyFactory
 from tests.journaling.factories import CommitmentFactory, JournalEntryFactory, MemberTagFactory
+from tests.strategies.factories import StrategyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from journaling.models import (
     MemberTag,
     Tombstone,
 )
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 from tests.journaling.conftest import SECRET
 from tests.journaling.factories import JournalEntryFactory
 

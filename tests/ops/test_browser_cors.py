@@ -23,7 +23,8 @@ import pytest
 from django.conf import settings
 
 from bench.server import LOOPBACK, Gunicorn, fetch, free_port, production_env
-from tests.factories import PASSWORD, GuideFactory
+from tests.accounts.factories import PASSWORD
+from tests.strategies.factories import GuideFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from bench.server import Gunicorn, fetch, free_port, production_env
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 from tests.ops.proxy import SwitchableProxy
 
 pytestmark = pytest.mark.django_db(transaction=True)

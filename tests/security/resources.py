@@ -18,7 +18,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 
-from tests.factories import PASSWORD, GuideFactory, StrategyFactory, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.strategies.factories import GuideFactory, StrategyFactory
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.security.routes import operations
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 from core.views import DOCS_CSP
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.security.routes import operations
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.pagination import MAX_PAGE_SIZE
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 from tests.security.routes import operations
 
 pytestmark = pytest.mark.django_db

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from strategies.generator import generate
 from strategies.models import Guide, GuideRelation
+from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
-from tests.factories import (
+from tests.strategies.factories import (
     ExerciseFactory,
     GuideFactory,
     PromptFactory,
     StrategyFactory,
     TagFactory,
-    UserFactory,
 )
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
-from tests.factories import GuideFactory, StrategyFactory
+from tests.strategies.factories import GuideFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from strategies.models import Guide
-from tests.factories import (
+from tests.strategies.factories import (
     ExerciseFactory,
     GuideFactory,
     PersonFactory,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import ExerciseFactory, GuideFactory, StrategyFactory
+from tests.strategies.factories import ExerciseFactory, GuideFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from core.http_cache import content_version
 from strategies.extensions import detail_extras, search_sources
 from strategies.models import Exercise, Guide, GuideRelation, Prompt, Strategy, Tag
-from tests.factories import (
+from tests.strategies.factories import (
     ExerciseFactory,
     GuideFactory,
     PromptFactory,

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from strategies.models import Guide, SavedItem
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

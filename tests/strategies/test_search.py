@@ -7,7 +7,7 @@ import pytest
 
 from strategies import sample_content
 from strategies.extensions import SearchHit, SearchSource
-from tests.factories import ExerciseFactory, GuideFactory, StrategyFactory
+from tests.strategies.factories import ExerciseFactory, GuideFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
-"""factory_boy factories for accounts and strategies. Journaling and events keep theirs in
-`tests/journaling/factories.py` and `tests/events/factories.py`."""
+"""factory_boy factories for editorial content: tags, people, guides, strategies,
+exercises and prompts."""
 
 from __future__ import annotations
 
@@ -8,20 +8,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from accounts.models import User
 from strategies.models import Exercise, Guide, Person, Prompt, Strategy, Tag
-
-PASSWORD = "correct horse battery staple"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-
-    email = factory.Sequence(lambda n: f"member{n}@example.com")
-    display_name = factory.Faker("first_name")
-    timezone = "UTC"
-    password = factory.django.Password(PASSWORD)
 
 
 class TagFactory(factory.django.DjangoModelFactory):
