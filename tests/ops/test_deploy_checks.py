@@ -30,6 +30,7 @@ def production_env(**extra: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="api.example.com",
         DATABASE_URL="postgres://app:secret@db.example.com:5432/breakthrough",
         REDIS_URL="redis://cache.example.com:6379/0",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
     )
     env.update(extra)
     return env
@@ -93,6 +94,28 @@ def test_production_refuses_to_start_without_its_secrets(missing):
 
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    # The console backend would print every password-reset link (uid and token) to the
+    # log, where anyone who reads the logs could take over the account.
+    env = production_env()
+    del env["EMAIL_URL"]
+
+    result = run("manage.py", "check", env=env)
+
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr
+
+
+def test_console_mail_asked_for_explicitly_starts_but_fails_check_deploy():
+    env = production_env(EMAIL_URL="consolemail://")
+
+    assert run("manage.py", "check", env=env).returncode == 0
+    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    assert "core.W001" in result.stdout + result.stderr
 
 
 def test_the_schema_validates_without_warnings(tmp_path):
