@@ -86,10 +86,11 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Contract checks that CI runs besides the tests.
+# Contract checks that CI runs besides the tests (production settings; they send no mail).
+CHECK_ENV := DJANGO_DEBUG=false EMAIL_URL=dummymail://
 check: install-dev
-	DJANGO_DEBUG=false $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_DEBUG=false $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(CHECK_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 schema: install
 	$(BIN)/python manage.py spectacular --validate --file schema.yaml

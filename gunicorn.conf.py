@@ -7,6 +7,8 @@ import os
 
 from gunicorn.glogging import Logger
 
+from core.logs import loggable_path, loggable_query
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
@@ -32,29 +34,29 @@ LOG_JSON = os.environ.get("LOG_FORMAT", "text") == "json"
 
 
 class AccessLogger(Logger):
-    """One line per request: method, path, status, duration; JSON when LOG_FORMAT=json."""
+    """One line per request: method, path, status, duration; JSON when LOG_FORMAT=json.
+    Paths and query strings go through `core.logs`, which drops what is secret."""
 
     def access(self, resp, req, environ, request_time) -> None:
         if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.syslog):
             return
         duration_ms = round(request_time.total_seconds() * 1000, 2)
         status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        path = loggable_path(req.path)
         if LOG_JSON:
-            line = json.dumps(
-                {
-                    "type": "access",
-                    "method": req.method,
-                    "path": req.path,
-                    "query": req.query,
-                    "status": int(status),
-                    "duration_ms": duration_ms,
-                    "remote": environ.get("REMOTE_ADDR"),
-                    "user_agent": environ.get("HTTP_USER_AGENT"),
-                }
-            )
+            fields = {
+                "type": "access",
+                "method": req.method,
+                "path": path,
+                "query": loggable_query(req.path, req.query),
+                "status": int(status),
+                "duration_ms": duration_ms,
+                "remote": environ.get("REMOTE_ADDR"),
+                "user_agent": environ.get("HTTP_USER_AGENT"),
+            }
+            self.access_log.info(json.dumps(fields))
         else:
-            line = f"{req.method} {req.path} {status} {duration_ms}ms"
-        self.access_log.info(line)
+            self.access_log.info(f"{req.method} {path} {status} {duration_ms}ms")
 
 
 logger_class = AccessLogger

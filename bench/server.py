@@ -123,6 +123,8 @@ def production_env(*, database: str, **overrides: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS=f"{LOOPBACK},localhost",
         DJANGO_SECURE_SSL_REDIRECT="false",
         DATABASE_URL=database,
+        # Production refuses to start without a mail server; these servers send none.
+        EMAIL_URL="dummymail://",
         PYTHONUNBUFFERED="1",
     )
     env.update(overrides)

@@ -199,10 +199,18 @@ PASSWORD_RESET_URL = env.str(
 )
 
 # --- Email ----------------------------------------------------------------------------
+# The console backend prints every mail, password-reset links (uid and token) included,
+# to the log: the default on a laptop only. Production must name a mail server, or ask
+# for the console explicitly (`EMAIL_URL=consolemail://`), which `check --deploy` flags.
 if email_url := env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
-else:
+elif LOCAL:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL in production (e.g. smtp+tls://user:pass@smtp.example.com:587); "
+        "EMAIL_URL=consolemail:// prints mail, reset links included, to the log."
+    )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Breakthrough <hello@localhost>")
 # The public address of this API, for links in emails sent outside a request (reminders).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -434,14 +442,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
+        "json": {"()": "core.logs.JsonFormatter"},
     },
+    # Secrets out of every line (core/logs.py).
+    "filters": {"redact": {"()": "core.logs.RedactingFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

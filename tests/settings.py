@@ -19,6 +19,8 @@ _LOCAL_DEFAULTS = {
     "DJANGO_SECURE_HSTS_SECONDS": "0",
     "DJANGO_SESSION_COOKIE_SECURE": "false",
     "DJANGO_CSRF_COOKIE_SECURE": "false",
+    # Django's test runner swaps in its in-memory backend whatever this names.
+    "EMAIL_URL": "memorymail://",
 }
 
 

@@ -127,6 +127,7 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "api.example.com",
+        "EMAIL_URL": "dummymail://",
     }
     schema = tmp_path / "schema.yaml"
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import secrets
 
 import pytest
-from core.logs import loggable_path, loggable_query
 
 from bench.server import Gunicorn, fetch, free_port, production_env
+from core.logs import loggable_path, loggable_query
 from tests.security.routes import private_operations
 
 UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
