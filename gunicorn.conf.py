@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 from gunicorn.glogging import Logger
 
-from core.logs import loggable_path, loggable_query
+from core.logs import JsonFormatter, loggable_path, loggable_query
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -34,8 +33,14 @@ LOG_JSON = os.environ.get("LOG_FORMAT", "text") == "json"
 
 
 class AccessLogger(Logger):
-    """One line per request: method, path, status, duration; JSON when LOG_FORMAT=json.
+    """One line per request: method, path, status, duration. With LOG_FORMAT=json every
+    line gunicorn writes (its own and the access log) is a JSON object with a `time`.
     Paths and query strings go through `core.logs`, which drops what is secret."""
+
+    def _set_handler(self, log, output, fmt, stream=None) -> None:
+        if LOG_JSON:
+            fmt = JsonFormatter()
+        super()._set_handler(log, output, fmt, stream)
 
     def access(self, resp, req, environ, request_time) -> None:
         if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.syslog):
@@ -54,7 +59,7 @@ class AccessLogger(Logger):
                 "remote": environ.get("REMOTE_ADDR"),
                 "user_agent": environ.get("HTTP_USER_AGENT"),
             }
-            self.access_log.info(json.dumps(fields))
+            self.access_log.info(f"{req.method} {path} {status}", extra=fields)
         else:
             self.access_log.info(f"{req.method} {path} {status} {duration_ms}ms")
 

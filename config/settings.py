@@ -437,6 +437,7 @@ REST_KNOX = {
 # --- Logging --------------------------------------------------------------------------
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING_CONFIG = "core.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -444,13 +445,16 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "core.logs.JsonFormatter"},
     },
-    # Secrets out of every line (core/logs.py).
-    "filters": {"redact": {"()": "core.logs.RedactingFilter"}},
+    # Secrets out of every line, and a database outage logged once (core/logs.py).
+    "filters": {
+        "redact": {"()": "core.logs.RedactingFilter"},
+        "database_outage": {"()": "core.logs.DatabaseOutageFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["redact"],
+            "filters": ["database_outage", "redact"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -14,12 +14,18 @@ member's own words:
 Used by gunicorn's access log (`gunicorn.conf.py`) and, through `RedactingFilter`, by
 every application log line that carries a request. Imports nothing from Django at
 module level: gunicorn's master process loads it before Django is set up.
+
+A database outage is one event, not one traceback per request: `DatabaseOutageFilter`
+logs its first failure, counts the rest, and its end says how many there were.
 """
 
 from __future__ import annotations
 
 import logging
+import logging.config
 import re
+import threading
+import time
 from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
@@ -95,3 +101,91 @@ class JsonFormatter(_JsonFormatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
         moment = datetime.fromtimestamp(record.created, tz=UTC)
         return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def configure(config: dict) -> None:
+    """`LOGGING_CONFIG`: Django's dictConfig, plus Python's warnings through the same
+    handlers (they would otherwise reach stderr as bare text, outside the JSON lines)."""
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)
+
+
+class DatabaseOutage:
+    """One process's view of a database outage, so that it is logged once, not once per
+    request: the first failure is logged with its traceback, the rest are counted, a
+    line every `REPORT_SECONDS` says the outage goes on, and the first connection that
+    succeeds afterwards ends it with the count (`unlogged_failures`)."""
+
+    REPORT_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.started: float | None = None
+        self.unlogged = 0
+        self.last_report = 0.0
+
+    def admit(self, record: logging.LogRecord) -> bool:
+        """Whether `record`, a line about a failed database call, is written."""
+        now = time.monotonic()
+        with self.lock:
+            if self.started is None:
+                self.started = self.last_report = now
+                record.msg = f"Database unavailable (further failures counted): {record.msg}"
+                return True
+            if now - self.last_report < self.REPORT_SECONDS:
+                self.unlogged += 1
+                return False
+            self.last_report = now
+            unlogged, self.unlogged = self.unlogged, 0
+        record.msg, record.args = (
+            "Database still unavailable after %.0f s; %d failures not logged since the last line",
+            (now - self.started, unlogged),
+        )
+        record.exc_info = record.exc_text = None
+        record.unlogged_failures = unlogged
+        return True
+
+    def end(self, *args: object, **kwargs: object) -> None:
+        """Receiver of `connection_created`: a connection succeeded, so any outage is over."""
+        if self.started is None:  # the common case, without taking the lock
+            return
+        with self.lock:
+            if self.started is None:
+                return
+            seconds, unlogged = time.monotonic() - self.started, self.unlogged
+            self.started, self.unlogged = None, 0
+        logging.getLogger("core.database").warning(
+            "Database available again after %.1f s; %d failures were not logged",
+            seconds,
+            unlogged,
+            extra={"outage_seconds": round(seconds, 1), "unlogged_failures": unlogged},
+        )
+
+
+DATABASE_OUTAGE = DatabaseOutage()
+
+
+class DatabaseOutageFilter(logging.Filter):
+    """Passes every line except the repeats of a database outage (see `DatabaseOutage`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _is_about_the_database(record):
+            return True
+        return DATABASE_OUTAGE.admit(record)
+
+
+def _is_about_the_database(record: logging.LogRecord) -> bool:
+    if record.name == "django.request" and getattr(record, "status_code", None) == 503:
+        return True  # every 503 of this service is a database that does not answer
+    exception = record.exc_info[1] if record.exc_info else None
+    if exception is None:
+        return False
+    from django.db import InterfaceError, OperationalError
+    from psycopg import OperationalError as PsycopgOperationalError
+
+    seen = 0
+    while exception is not None and seen < 5:
+        if isinstance(exception, InterfaceError | OperationalError | PsycopgOperationalError):
+            return True
+        exception, seen = exception.__cause__ or exception.__context__, seen + 1
+    return False
