@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.hashers import make_password
 from django.core.mail import send_mail
-from django.db import transaction
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.db import IntegrityError, transaction
+from django.utils import timezone as dj_timezone
 from knox.models import AuthToken
 
-from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User
+from accounts import tasks, tokens
+from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User, UserManager
 
 
 def device_label(requested: str | None, user_agent: str) -> str:
@@ -34,20 +34,29 @@ def issue_token(*, user: User, device: str = "") -> tuple[AuthToken, str]:
     return instance, token
 
 
-@transaction.atomic
 def user_register(
-    *,
-    email: str,
-    password: str,
-    display_name: str = "",
-    timezone: str = "UTC",
-    device: str = "",
-):
-    user = User.objects.create_user(
-        email=email, password=password, display_name=display_name, timezone=timezone
-    )
-    instance, token = issue_token(user=user, device=device)
-    return user, instance, token
+    *, email: str, password: str, display_name: str = "", timezone: str = "UTC"
+) -> None:
+    """Create an unverified account and mail it a verification link; for an address
+    that already has an account, mail its owner instead. The caller learns nothing
+    either way: both paths hash the password (so they take as long) and return None."""
+    email = UserManager.normalize_email_address(email)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, password=password, display_name=display_name, timezone=timezone
+                )
+                tasks.send_verification_email.defer(user_id=user.pk)
+        except IntegrityError:  # the same address registered a moment ago
+            existing = User.objects.filter(email__iexact=email).first()
+        else:
+            return
+    else:
+        make_password(password)
+    if existing is not None and existing.is_active:
+        tasks.send_already_registered.defer(user_id=existing.pk)
 
 
 @transaction.atomic
@@ -87,26 +96,84 @@ def password_set_by_staff(*, user: User, new_password: str | None) -> None:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Email a reset link if an active account has this email; silent otherwise."""
+    """Queue a reset link if an active account has this email; silent otherwise."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None or not user.has_usable_password():
         return
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = settings.PASSWORD_RESET_URL.format(uid=uid, token=token)
-    send_mail(
-        subject="Reset your Breakthrough password",
-        message=(
-            "Someone asked to reset the password of this Breakthrough account.\n\n"
-            f"To choose a new one, open {link}\n"
-            f"or send uid={uid} and token={token} with your new password.\n\n"
-            "If it was not you, ignore this message: your password stays as it is."
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    tasks.send_password_reset.defer(user_id=user.pk)
 
 
 @transaction.atomic
 def password_reset_confirm(*, user: User, new_password: str) -> None:
     password_change(user=user, new_password=new_password, keep_token=None)
+
+
+class EmailTokenError(Exception):
+    """Why a verification token was refused; the view answers 400 on `token`."""
+
+    code = "invalid"
+    detail = "This link is invalid or has expired."
+
+
+class EmailTokenInvalidError(EmailTokenError):
+    """Forged, expired, or for an address the account no longer has."""
+
+
+class EmailTakenError(EmailTokenError):
+    """The new address of an email change went to another account in the meantime."""
+
+    code = "email_taken"
+    detail = "Another account uses this address now."
+
+
+def email_verification_resend(*, user: User) -> None:
+    if not user.email_verified:
+        tasks.send_verification_email.defer(user_id=user.pk)
+
+
+def email_change_request(*, user: User, email: str) -> None:
+    """Mail a link to the new address; the account keeps its address until it is opened.
+    If another account has that address, its owner is told instead (and the member
+    gets the same answer, so it tells them nothing)."""
+    email = UserManager.normalize_email_address(email)
+    if email == user.email:
+        return
+    if User.objects.filter(email__iexact=email).exists():
+        tasks.send_address_in_use.defer(email=email)
+        return
+    tasks.send_verification_email.defer(user_id=user.pk, email=email)
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Mark the address a token proves as verified; for an email change, make it the
+    account's address and tell the old one. Opening a link twice is harmless."""
+    claim = tokens.read_verification_token(token)
+    if claim is None:
+        raise EmailTokenInvalidError()
+    user = User.objects.select_for_update().filter(pk=claim.user_id, is_active=True).first()
+    if user is None:
+        raise EmailTokenInvalidError()
+    now = dj_timezone.now()
+    if claim.replaces is None:
+        if user.email != claim.email:
+            raise EmailTokenInvalidError()
+        if not user.email_verified:
+            user.email_verified_at = now
+            user.save(update_fields=["email_verified_at"])
+        return user
+    if user.email == claim.email:  # this change is already done
+        return user
+    if user.email != claim.replaces:
+        raise EmailTokenInvalidError()
+    if User.objects.filter(email__iexact=claim.email).exclude(pk=user.pk).exists():
+        raise EmailTakenError()
+    old_email = user.email
+    user.email, user.email_verified_at = claim.email, now
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "email_verified_at"])
+    except IntegrityError:
+        raise EmailTakenError() from None
+    tasks.send_email_changed.defer(old_email=old_email, new_email=user.email)
+    return user

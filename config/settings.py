@@ -195,8 +195,13 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
 # Where the emailed reset link points: the front end that shows the "new password" form.
 PASSWORD_RESET_URL = env.str(
-    "PASSWORD_RESET_URL", default="http://127.0.0.1:8000/reset-password?uid={uid}&token={token}"
+    "PASSWORD_RESET_URL", default="http://127.0.0.1:8000/reset-password?token={token}"
 )
+# Where the emailed verification link points (`{token}` goes to auth/verify-email/).
+EMAIL_VERIFICATION_URL = env.str(
+    "EMAIL_VERIFICATION_URL", default="http://127.0.0.1:8000/verify-email?token={token}"
+)
+EMAIL_VERIFICATION_MAX_AGE = env.int("EMAIL_VERIFICATION_MAX_AGE", default=60 * 60 * 72)
 
 # --- Email ----------------------------------------------------------------------------
 # The console backend prints every mail, password-reset links (uid and token) included,
@@ -290,6 +295,9 @@ THROTTLE_RATES = {
     "login": env.str("THROTTLE_LOGIN", default="10/min"),
     "register": env.str("THROTTLE_REGISTER", default="10/hour"),
     "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+    "password_reset_confirm": env.str("THROTTLE_PASSWORD_RESET_CONFIRM", default="20/hour"),
+    "verify_email": env.str("THROTTLE_VERIFY_EMAIL", default="30/hour"),
+    "verification_mail": env.str("THROTTLE_VERIFICATION_MAIL", default="5/hour"),
 }
 
 REST_FRAMEWORK = {

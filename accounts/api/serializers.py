@@ -5,14 +5,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import tokens
 from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User, UserManager
 from core.validators import validate_timezone
 
@@ -24,8 +22,21 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "display_name", "timezone", "date_joined", "is_staff"]
-        read_only_fields = ["id", "email", "date_joined", "is_staff"]
+        fields = [
+            "id",
+            "email",
+            "email_verified",
+            "display_name",
+            "timezone",
+            "date_joined",
+            "is_staff",
+        ]
+        read_only_fields = ["id", "email", "email_verified", "date_joined", "is_staff"]
+
+    email_verified = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether the member opened the verification link mailed to `email`.",
+    )
 
     def validate_timezone(self, value: str) -> str:
         _run_django_validator(validate_timezone, value)
@@ -51,12 +62,8 @@ class RegisterSerializer(serializers.Serializer):
     timezone = serializers.CharField(max_length=64, required=False, default="UTC")
 
     def validate_email(self, value: str) -> str:
-        email = UserManager.normalize_email_address(value)
-        if User.objects.filter(email__iexact=email).exists():
-            raise serializers.ValidationError(
-                "An account with this email already exists.", code="unique"
-            )
-        return email
+        # Whether the address has an account is never said here (see user_register).
+        return UserManager.normalize_email_address(value)
 
     def validate_timezone(self, value: str) -> str:
         _run_django_validator(validate_timezone, value)
@@ -133,18 +140,14 @@ class PasswordResetSerializer(serializers.Serializer):
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):
-    uid = serializers.CharField(max_length=64)
-    token = serializers.CharField(max_length=128)
+    token = serializers.CharField(
+        max_length=256, help_text="The `token` query parameter of the emailed link."
+    )
     new_password = serializers.CharField(write_only=True, max_length=128)
 
     def validate(self, attrs: dict) -> dict:
-        user = None
-        try:
-            pk = int(force_str(urlsafe_base64_decode(attrs["uid"])))
-            user = User.objects.filter(pk=pk, is_active=True).first()
-        except (TypeError, ValueError, OverflowError):
-            user = None
-        if user is None or not default_token_generator.check_token(user, attrs["token"]):
+        user = tokens.read_password_reset_token(attrs["token"])
+        if user is None:
             raise serializers.ValidationError(
                 {"token": ["This reset link is invalid or has expired."]}, code="invalid"
             )
@@ -154,6 +157,16 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
             raise serializers.ValidationError({"new_password": exc.messages}) from exc
         attrs["user"] = user
         return attrs
+
+
+class EmailTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=1024, help_text="The `token` query parameter of the emailed link."
+    )
+
+
+class EmailChangeSerializer(PasswordCheckMixin):
+    email = serializers.EmailField(max_length=254, help_text="The new address.")
 
 
 class DetailSerializer(serializers.Serializer):

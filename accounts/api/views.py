@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from knox.models import AuthToken
 from rest_framework import generics, mixins, serializers, status, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +28,8 @@ from accounts.api.serializers import (
     AccountDeleteSerializer,
     DetailSerializer,
     DeviceSerializer,
+    EmailChangeSerializer,
+    EmailTokenSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
@@ -56,25 +58,35 @@ class ScopedAuthView(APIView):
     throttle_classes = [ScopedRateThrottle, AnonRateThrottle]
 
 
+REGISTERED_DETAIL = (
+    "Check your inbox: we sent a message to this address. If it is new to us, it has a "
+    "link to confirm it; then sign in."
+)
+
+
 @extend_schema(tags=["auth"])
-@extend_validation_errors(["unique"], field_name="email", methods=["post"])
 class RegisterView(ScopedAuthView):
     throttle_scope = "register"
 
     @extend_schema(
         operation_id="auth_register",
         request=RegisterSerializer,
-        responses={201: TokenSerializer},
-        summary="Create an account and get a token",
+        responses={202: DetailSerializer},
+        summary="Create an account (then sign in with auth/login)",
+        description="The answer is the same whether or not the email already has an "
+        "account: a new address gets a verification link, an existing account's owner "
+        "is told of the attempt by email. Unverified members can sign in and keep their "
+        "journal.",
     )
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, instance, token = services.user_register(
-            **serializer.validated_data,
-            device=services.device_label(None, request.headers.get("User-Agent", "")),
+        services.user_register(**serializer.validated_data)
+        return Response(
+            {"detail": REGISTERED_DETAIL},
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Cache-Control": PRIVATE_NO_STORE},
         )
-        return _token_response(user, instance, token, status_code=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["auth"])
@@ -155,13 +167,14 @@ class PasswordResetView(ScopedAuthView):
 
 @extend_schema(tags=["auth"])
 class PasswordResetConfirmView(ScopedAuthView):
-    throttle_scope = "password_reset"
+    # A rate of its own: a mistyped new password must not use up the requests' bucket.
+    throttle_scope = "password_reset_confirm"
 
     @extend_schema(
         operation_id="auth_password_reset_confirm",
         request=PasswordResetConfirmSerializer,
         responses={200: DetailSerializer},
-        summary="Set a new password with the emailed uid and token",
+        summary="Set a new password with the emailed token",
         description="Every token of the account stops working.",
     )
     def post(self, request: Request) -> Response:
@@ -172,6 +185,54 @@ class PasswordResetConfirmView(ScopedAuthView):
             new_password=serializer.validated_data["new_password"],
         )
         return Response({"detail": "Your password has been changed. Sign in again."})
+
+
+@extend_schema(tags=["auth"])
+@extend_validation_errors([services.EmailTakenError.code], field_name="token", methods=["post"])
+class EmailVerifyView(ScopedAuthView):
+    throttle_scope = "verify_email"
+
+    @extend_schema(
+        operation_id="auth_verify_email",
+        request=EmailTokenSerializer,
+        responses={200: DetailSerializer},
+        summary="Confirm an email address with the emailed token",
+        description="Works signed in or not. For an email change, the account's address "
+        "becomes the new one and the old address is told. Opening a link twice is "
+        "harmless; a bad or expired token is a 400.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EmailTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.email_verify(token=serializer.validated_data["token"])
+        except services.EmailTokenError as exc:
+            raise ValidationError({"token": [exc.detail]}, code=exc.code) from None
+        return Response(
+            {"detail": f"{user.email} is confirmed."}, headers={"Cache-Control": PRIVATE_NO_STORE}
+        )
+
+
+@extend_schema(tags=["auth"])
+class EmailVerifyResendView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle, UserRateThrottle]
+    throttle_scope = "verification_mail"
+
+    @extend_schema(
+        operation_id="auth_verify_email_resend",
+        request=None,
+        responses={202: DetailSerializer},
+        summary="Mail your verification link again",
+        description="Nothing is sent once the address is verified.",
+    )
+    def post(self, request: Request) -> Response:
+        services.email_verification_resend(user=request.user)
+        return Response(
+            {"detail": "If your address still needs confirming, a new link is on its way."},
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Cache-Control": PRIVATE_NO_STORE},
+        )
 
 
 @extend_schema(tags=["me"])
@@ -211,6 +272,33 @@ class MeView(generics.RetrieveUpdateAPIView):
         serializer.is_valid(raise_exception=True)
         personal_data.delete_account(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["me"])
+@extend_validation_errors(["wrong_password"], field_name="password", methods=["post"])
+class EmailChangeView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle, UserRateThrottle]
+    throttle_scope = "verification_mail"
+
+    @extend_schema(
+        operation_id="me_email_change",
+        request=EmailChangeSerializer,
+        responses={202: DetailSerializer},
+        summary="Change your email (needs your password)",
+        description="Mails a link to the new address; the account keeps its address until "
+        "the link is opened (`POST /api/v1/auth/verify-email/`), then the old address is "
+        "told. The answer is the same if another account has the new address.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EmailChangeSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        services.email_change_request(user=request.user, email=serializer.validated_data["email"])
+        return Response(
+            {"detail": "Open the link we sent to the new address to finish the change."},
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Cache-Control": PRIVATE_NO_STORE},
+        )
 
 
 @extend_schema(tags=["me"])

@@ -1,44 +1,64 @@
+"""Registration: one answer for every address; the mail says the rest."""
+
 import pytest
+from django.core import mail
 
 from accounts.models import User
-from tests.accounts.factories import UserFactory
-
-pytestmark = pytest.mark.django_db
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.workers import job_states, run_workers
 
 URL = "/api/v1/auth/register/"
 GOOD_PASSWORD = "a long enough passphrase"
 
 
-def test_register_returns_a_working_token_and_the_user(api_client):
+@pytest.mark.django_db
+def test_register_creates_an_unverified_account_that_can_sign_in(api_client):
     response = api_client.post(
         URL,
         {"email": "New.Member@Example.com", "password": GOOD_PASSWORD, "timezone": "Europe/Paris"},
     )
 
-    assert response.status_code == 201
-    body = response.json()
-    assert body["user"]["email"] == "new.member@example.com"
-    assert body["user"]["timezone"] == "Europe/Paris"
-    assert "password" not in body["user"]
-    assert body["expiry"]
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
-    assert api_client.get("/api/v1/me/").json()["email"] == "new.member@example.com"
+    assert response.status_code == 202, response.content
+    assert set(response.json()) == {"detail"}
     assert response["Cache-Control"] == "private, no-store"
+    user = User.objects.get()
+    assert user.email == "new.member@example.com"
+    assert user.timezone == "Europe/Paris"
+    assert not user.email_verified
+    login = api_client.post(
+        "/api/v1/auth/login/", {"email": "new.member@example.com", "password": GOOD_PASSWORD}
+    )
+    assert login.status_code == 200
+    assert login.json()["user"]["email_verified"] is False
 
 
-def test_duplicate_email_in_another_case_is_refused(api_client):
+@pytest.mark.django_db
+def test_the_mail_is_queued_never_sent_inside_the_request(api_client):
+    api_client.post(URL, {"email": "new@example.com", "password": GOOD_PASSWORD})
+
+    assert mail.outbox == []
+    assert job_states() == {("accounts.tasks.send_verification_email", "todo"): 1}
+
+
+def test_a_taken_address_gets_the_same_answer_and_its_owner_is_told(api_client, queue):
     UserFactory(email="taken@example.com")
 
-    response = api_client.post(URL, {"email": "TAKEN@example.COM", "password": GOOD_PASSWORD})
+    taken = api_client.post(URL, {"email": "TAKEN@example.COM", "password": GOOD_PASSWORD})
+    fresh = api_client.post(URL, {"email": "fresh@example.com", "password": GOOD_PASSWORD})
+    run_workers()
 
-    assert response.status_code == 400
-    error = response.json()
-    assert error["type"] == "validation_error"
-    assert error["errors"][0]["attr"] == "email"
-    assert error["errors"][0]["code"] == "unique"
-    assert User.objects.count() == 1
+    assert taken.status_code == fresh.status_code == 202
+    assert taken.json() == fresh.json()
+    assert User.objects.count() == 2
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {"taken@example.com", "fresh@example.com"}
+    assert "already has one" in by_address["taken@example.com"].body
+    assert "token=" in by_address["fresh@example.com"].body
+    owner = User.objects.get(email="taken@example.com")
+    assert owner.check_password(PASSWORD), "the attempt changed nothing"
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("payload", "attr"),
     [
@@ -61,6 +81,7 @@ def test_invalid_registrations_are_400_with_the_field_named(api_client, payload,
     assert not User.objects.exists()
 
 
+@pytest.mark.django_db
 def test_password_is_stored_hashed(api_client):
     api_client.post(URL, {"email": "hash@example.com", "password": GOOD_PASSWORD})
 

@@ -149,7 +149,7 @@ def register(api: str) -> None:
         headers={"Content-Type": "application/json"},
         body=json.dumps(body).encode(),
     )
-    assert status == 201, payload
+    assert status == 202, payload
 
 
 def _run(tmp_path: Path, *, allowed: bool) -> dict:

@@ -73,13 +73,11 @@ def _call(server, method: str, path: str, token: str | None = None, body: dict |
 
 
 def _register(server) -> str:
-    status, _, payload, _ = _call(
-        server,
-        "POST",
-        "/api/v1/auth/register/",
-        body={"email": "outage@example.com", "password": PASSWORD},
-    )
-    assert status == 201, payload
+    credentials = {"email": "outage@example.com", "password": PASSWORD}
+    status, _, payload, _ = _call(server, "POST", "/api/v1/auth/register/", body=credentials)
+    assert status == 202, payload
+    status, _, payload, _ = _call(server, "POST", "/api/v1/auth/login/", body=credentials)
+    assert status == 200, payload
     return json.loads(payload)["token"]
 
 

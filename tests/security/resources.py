@@ -135,6 +135,10 @@ EXPECTATIONS: dict[str, Expectation] = {
     "POST /api/v1/me/password/": Expectation(
         200, body=lambda w: {"password": PASSWORD, "new_password": "a brand new passphrase"}
     ),
+    "POST /api/v1/me/email/": Expectation(
+        202, body=lambda w: {"email": "moving@example.com", "password": PASSWORD}
+    ),
+    "POST /api/v1/auth/verify-email/resend/": Expectation(202),
     "POST /api/v1/auth/logout/": Expectation(204),
     "POST /api/v1/auth/logout-all/": Expectation(204),
     "GET /api/v1/me/devices/": Expectation(200),

@@ -190,10 +190,11 @@ def test_member_requests_are_throttled_per_member(member_client, other_client, r
         ("login", "/api/v1/auth/login/", {"email": "a@example.com", "password": "wrong"}),
         ("register", "/api/v1/auth/register/", {"email": "bad", "password": PASSWORD}),
         ("password_reset", "/api/v1/auth/password-reset/", {"email": "a@example.com"}),
+        ("verify_email", "/api/v1/auth/verify-email/", {"token": "forged"}),
         (
-            "password_reset",
+            "password_reset_confirm",
             "/api/v1/auth/password-reset/confirm/",
-            {"uid": "x", "token": "y", "new_password": PASSWORD},
+            {"token": "y", "new_password": PASSWORD},
         ),
     ],
 )
