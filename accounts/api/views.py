@@ -193,7 +193,6 @@ class EmailVerifyView(ScopedAuthView):
     throttle_scope = "verify_email"
 
     @extend_schema(
-        operation_id="auth_verify_email",
         request=EmailTokenSerializer,
         responses={200: DetailSerializer},
         summary="Confirm an email address with the emailed token",
@@ -220,7 +219,6 @@ class EmailVerifyResendView(APIView):
     throttle_scope = "verification_mail"
 
     @extend_schema(
-        operation_id="auth_verify_email_resend",
         request=None,
         responses={202: DetailSerializer},
         summary="Mail your verification link again",
@@ -282,7 +280,6 @@ class EmailChangeView(APIView):
     throttle_scope = "verification_mail"
 
     @extend_schema(
-        operation_id="me_email_change",
         request=EmailChangeSerializer,
         responses={202: DetailSerializer},
         summary="Change your email (needs your password)",
