@@ -53,17 +53,18 @@ def test_opening_the_link_twice_is_harmless(api_client, queue):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "token",
+    "make_token",
     [
-        "forged",
-        "",
-        signing.dumps({"u": 1, "e": "new@example.com"}, salt="another-purpose"),
-        signing.dumps({"e": "new@example.com"}, salt=tokens.VERIFICATION_SALT),
-        signing.dumps({"u": "x", "e": "new@example.com"}, salt=tokens.VERIFICATION_SALT),
+        lambda user: "forged",
+        lambda user: "",
+        lambda user: signing.dumps({"u": user.pk, "e": user.email}, salt="another-purpose"),
+        lambda user: signing.dumps({"e": user.email}, salt=tokens.VERIFICATION_SALT),
+        lambda user: signing.dumps({"u": "x", "e": user.email}, salt=tokens.VERIFICATION_SALT),
     ],
+    ids=["forged", "empty", "other-salt", "no-user", "bad-user"],
 )
-def test_a_bad_token_is_400_on_token(api_client, token):
-    UserFactory(email="new@example.com")
+def test_a_bad_token_is_400_on_token(api_client, make_token):
+    token = make_token(UserFactory(email="new@example.com"))
 
     response = api_client.post(VERIFY, {"token": token}, format="json")
 
