@@ -11,6 +11,7 @@ from knox.models import AuthToken
 
 from accounts import tasks, tokens
 from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User, UserManager
+from core.errors import DomainError
 
 
 def device_label(requested: str | None, user_agent: str) -> str:
@@ -108,11 +109,14 @@ def password_reset_confirm(*, user: User, new_password: str) -> None:
     password_change(user=user, new_password=new_password, keep_token=None)
 
 
-class EmailTokenError(Exception):
-    """Why a verification token was refused; the view answers 400 on `token`."""
+class EmailTokenError(DomainError):
+    """A verification token the service refuses: a 400 on `token`."""
 
-    code = "invalid"
-    detail = "This link is invalid or has expired."
+    default_code = "invalid"
+    default_detail = "This link is invalid or has expired."
+
+    def __init__(self) -> None:
+        super().__init__(field="token")
 
 
 class EmailTokenInvalidError(EmailTokenError):
@@ -122,8 +126,8 @@ class EmailTokenInvalidError(EmailTokenError):
 class EmailTakenError(EmailTokenError):
     """The new address of an email change went to another account in the meantime."""
 
-    code = "email_taken"
-    detail = "Another account uses this address now."
+    default_code = "email_taken"
+    default_detail = "Another account uses this address now."
 
 
 def email_verification_resend(*, user: User) -> None:

@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from knox.models import AuthToken
 from rest_framework import generics, mixins, serializers, status, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -188,7 +188,9 @@ class PasswordResetConfirmView(ScopedAuthView):
 
 
 @extend_schema(tags=["auth"])
-@extend_validation_errors([services.EmailTakenError.code], field_name="token", methods=["post"])
+@extend_validation_errors(
+    [services.EmailTakenError.default_code], field_name="token", methods=["post"]
+)
 class EmailVerifyView(ScopedAuthView):
     throttle_scope = "verify_email"
 
@@ -203,10 +205,7 @@ class EmailVerifyView(ScopedAuthView):
     def post(self, request: Request) -> Response:
         serializer = EmailTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            user = services.email_verify(token=serializer.validated_data["token"])
-        except services.EmailTokenError as exc:
-            raise ValidationError({"token": [exc.detail]}, code=exc.code) from None
+        user = services.email_verify(token=serializer.validated_data["token"])
         return Response(
             {"detail": f"{user.email} is confirmed."}, headers={"Cache-Control": PRIVATE_NO_STORE}
         )

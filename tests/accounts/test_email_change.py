@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.accounts.mail import link_token
 from tests.conftest import client_for
-from tests.accounts.factories import PASSWORD, UserFactory
 from tests.workers import run_workers
 
 CHANGE = "/api/v1/me/email/"

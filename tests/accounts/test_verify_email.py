@@ -8,9 +8,9 @@ from django.core import mail, signing
 
 from accounts import tokens
 from accounts.models import User
+from tests.accounts.factories import UserFactory
 from tests.accounts.mail import link_token
 from tests.conftest import client_for
-from tests.accounts.factories import UserFactory
 from tests.workers import run_workers
 
 VERIFY = "/api/v1/auth/verify-email/"
