@@ -1,6 +1,7 @@
 """What the OpenAPI schema of the events API says that inference cannot see: summaries,
-descriptions, the `text/calendar` answers and the validation errors of the custom
-actions. Each decorator here is applied to one view in `events.api.views`."""
+descriptions, the `text/calendar` answers, the validation errors of the custom actions,
+and the few operation ids and tags that differ from what `core.schema` derives. Each
+decorator here is applied to one view in `events.api.views`."""
 
 from __future__ import annotations
 
@@ -47,37 +48,30 @@ def event_viewset(view: type) -> type:
     )(view)
     return extend_schema_view(
         list=extend_schema(
-            operation_id="events_list",
-            tags=["events"],
             summary="List events",
             description="Live-stream events, upcoming, called off, live or past by the clock "
             "(`when`). Default order: soonest first; with `when=past`, latest first."
             + CACHING_NOTE,
         ),
         retrieve=extend_schema(
-            operation_id="events_retrieve",
-            tags=["events"],
             summary="One event, with local times and calendar links",
             description="Start and end in UTC and in the event's own zone, whether it is live, "
             "and ready links for Google and Outlook calendars and our .ics file." + CACHING_NOTE,
         ),
         upcoming=extend_schema(
-            operation_id="events_upcoming",
-            tags=["events"],
             summary="The next events, soonest first",
             description="Events still to come that are going ahead (cancelled and postponed "
             "ones left out)." + CACHING_NOTE,
             responses=EventSerializer(many=True),
         ),
         next=extend_schema(
-            operation_id="events_next",
-            tags=["events"],
             summary="The event live now, or else the next one",
             description='What a "next live talk" banner needs. 404 when nothing is live or '
             "scheduled." + CACHING_NOTE,
             responses={200: EventDetailSerializer},
         ),
         reminders=extend_schema(
+            # The reminder is the member's: listed under "me", and it creates one.
             operation_id="events_reminders_create",
             tags=["me"],
             summary="Ask to be emailed before this event starts",
@@ -89,15 +83,14 @@ def event_viewset(view: type) -> type:
     )(view)
 
 
+# Series are shown with events in the docs, not under a tag of their own.
 series_viewset = extend_schema_view(
     list=extend_schema(
-        operation_id="series_list",
         tags=["events"],
         summary="List series (recurring shows)",
         description=CACHING_NOTE.strip(),
     ),
     retrieve=extend_schema(
-        operation_id="series_retrieve",
         tags=["events"],
         summary="One series, with its next events",
         description=CACHING_NOTE.strip(),
@@ -105,11 +98,9 @@ series_viewset = extend_schema_view(
 )
 
 
-def _calendar_schema(operation_id: str, summary: str, description: str, **extra: object):
+def _calendar_schema(summary: str, description: str, **extra: object):
     return extend_schema_view(
         get=extend_schema(
-            operation_id=operation_id,
-            tags=["calendars"],
             summary=summary,
             description=description,
             responses=ICS_RESPONSES,
@@ -119,60 +110,47 @@ def _calendar_schema(operation_id: str, summary: str, description: str, **extra:
 
 
 event_calendar = _calendar_schema(
-    "events_calendar",
     "This event as an iCalendar file (add to calendar)",
     "One VEVENT with its VTIMEZONE, served as an attachment; calendars that import it "
     "again update their copy (same UID, higher SEQUENCE).",
 )
 series_calendar = _calendar_schema(
-    "series_calendar",
     "A series' events as a calendar feed",
     "Every event of the series not yet ended, and those of the last 90 days; cancelled "
     "ones stay with `STATUS:CANCELLED` so calendars drop them.",
 )
 all_events_calendar = _calendar_schema(
-    "events_calendar_all",
     "Every event as a calendar feed",
     "All events not yet ended, and those of the last 90 days, for calendar apps to "
     "subscribe to (they refresh hourly).",
+    operation_id="events_calendar_all",  # events_calendar is one event's file
 )
 member_calendar = _calendar_schema(
-    "calendar_private_feed",
     "Your private feed: the events you set reminders for",
     "The address comes from `/api/v1/me/calendar-feed/`; a rotated or deleted address is a 404.",
+    operation_id="calendar_private_feed",  # derived, it would be "calendar" alone
     auth=[],
 )
 
 reminder_viewset = extend_schema_view(
-    list=extend_schema(
-        operation_id="me_reminders_list", tags=["me"], summary="Your event reminders"
-    ),
-    retrieve=extend_schema(
-        operation_id="me_reminders_retrieve", tags=["me"], summary="One of your reminders"
-    ),
-    destroy=extend_schema(
-        operation_id="me_reminders_destroy", tags=["me"], summary="Cancel a reminder"
-    ),
+    list=extend_schema(summary="Your event reminders"),
+    retrieve=extend_schema(summary="One of your reminders"),
+    destroy=extend_schema(summary="Cancel a reminder"),
 )
 
 calendar_feed_view = extend_schema_view(
     get=extend_schema(
-        operation_id="me_calendar_feed_retrieve",
-        tags=["me"],
         summary="Your private calendar address (null until you create one)",
         responses={200: CalendarFeedSerializer},
     ),
     post=extend_schema(
-        operation_id="me_calendar_feed_rotate",
-        tags=["me"],
+        operation_id="me_calendar_feed_rotate",  # a POST that replaces any existing one
         summary="Create your private calendar address, or replace it with a new one",
         description="The previous address stops working at once.",
         request=None,
         responses={200: CalendarFeedSerializer},
     ),
     delete=extend_schema(
-        operation_id="me_calendar_feed_destroy",
-        tags=["me"],
         summary="Revoke your private calendar address",
         responses={204: OpenApiResponse(description="The address no longer works.")},
     ),
