@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Value
 from django.db.models.functions import Concat
@@ -18,7 +20,7 @@ from accounts import personal_data
 from core.http_cache import register_schedule_source, track_content_models
 from events import selectors, services
 from events.api.serializers import EventsExportSerializer, EventSummarySerializer
-from events.models import CalendarFeed, CancellationNotice, Event, EventStatus, Reminder, Series
+from events.models import Event, EventStatus, Series
 from strategies.extensions import (
     DetailExtra,
     SearchHit,
@@ -26,6 +28,7 @@ from strategies.extensions import (
     register_detail_extra,
     register_search_source,
 )
+from strategies.models import Guide, Strategy
 
 
 def search_events(query: SearchQuery, limit: int) -> list[SearchHit]:
@@ -43,39 +46,26 @@ def search_events(query: SearchQuery, limit: int) -> list[SearchHit]:
 
 
 def export_member_data(user) -> dict:
-    return EventsExportSerializer(
-        {
-            "reminders": Reminder.objects.filter(owner=user)
-            .select_related("event")
-            .order_by("created_at", "id"),
-            "calendar_feed": CalendarFeed.objects.filter(owner=user).first(),
-            "cancellation_notices": CancellationNotice.objects.filter(owner=user)
-            .select_related("event")
-            .order_by("sent_at", "id"),
-        }
-    ).data
+    return EventsExportSerializer(selectors.member_data(user)).data
+
+
+def _linked_events_loader(link: str) -> Callable[[Guide | Strategy], list[Event]]:
+    return lambda content: selectors.linked_event_list(timezone.now(), **{link: content})
 
 
 def register() -> None:
     track_content_models([Series, Event])
     register_schedule_source(selectors.next_change_after)
     register_search_source(SearchSource(kind="event", search=search_events))
-    register_detail_extra(
-        DetailExtra(
-            target="guide",
-            field="upcoming_events",
-            serializer_class=EventSummarySerializer,
-            load=lambda guide: selectors.linked_event_list(timezone.now(), guides=guide),
+    for target, link in (("guide", "guides"), ("strategy", "strategies")):
+        register_detail_extra(
+            DetailExtra(
+                target=target,
+                field="upcoming_events",
+                serializer_class=EventSummarySerializer,
+                load=_linked_events_loader(link),
+            )
         )
-    )
-    register_detail_extra(
-        DetailExtra(
-            target="strategy",
-            field="upcoming_events",
-            serializer_class=EventSummarySerializer,
-            load=lambda strategy: selectors.linked_event_list(timezone.now(), strategies=strategy),
-        )
-    )
     personal_data.register(
         personal_data.PersonalDataSection(
             key="events",

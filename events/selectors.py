@@ -8,7 +8,14 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from events.models import FEED_HISTORY, CalendarFeed, Event, Reminder, Series
+from events.models import (
+    FEED_HISTORY,
+    CalendarFeed,
+    CancellationNotice,
+    Event,
+    Reminder,
+    Series,
+)
 from strategies.models import Guide, Person, Strategy
 
 # How many linked events a guide or strategy detail lists, and a series detail.
@@ -126,6 +133,19 @@ def member_feed_event_list(feed: CalendarFeed, now: datetime) -> QuerySet[Event]
 
 def calendar_feed_get(token: str) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(token=token).first()
+
+
+def member_data(owner) -> dict:
+    """What the events app keeps of a member, oldest first, for the personal-data export."""
+    return {
+        "reminders": Reminder.objects.filter(owner=owner)
+        .select_related("event")
+        .order_by("created_at", "id"),
+        "calendar_feed": CalendarFeed.objects.filter(owner=owner).first(),
+        "cancellation_notices": CancellationNotice.objects.filter(owner=owner)
+        .select_related("event")
+        .order_by("sent_at", "id"),
+    }
 
 
 def reminder_list(owner) -> QuerySet[Reminder]:
