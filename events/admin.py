@@ -19,8 +19,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from core.errors import DomainError
 from events import services
 from events.models import DEFAULT_DURATION, DEFAULT_TIMEZONE, Event, EventStatus, Series
 
@@ -151,16 +151,9 @@ def _generate_for(modeladmin, request: HttpRequest, series_list) -> None:
     for series in series_list:
         try:
             total += len(services.series_generate_occurrences(series=series))
-        except ApiValidationError as error:
-            modeladmin.message_user(request, _first_message(error), messages.WARNING)
+        except DomainError as error:
+            modeladmin.message_user(request, error.detail, messages.WARNING)
     modeladmin.message_user(request, f"{total} new events created.", messages.SUCCESS)
-
-
-def _first_message(error: ApiValidationError) -> str:
-    detail = error.detail
-    while isinstance(detail, dict | list):
-        detail = next(iter(detail.values())) if isinstance(detail, dict) else detail[0]
-    return str(detail)
 
 
 @admin.register(Event)

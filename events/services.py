@@ -1,5 +1,6 @@
 """Writes of the events app: generating a series' occurrences, cancelling and
-postponing, members' reminders and calendar feeds. Keyword-only, each atomic."""
+postponing, members' reminders and calendar feeds. Keyword-only, each atomic; a
+broken rule is a `core.errors.DomainError`."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from rest_framework.exceptions import ValidationError
 
+from core.errors import DomainError
 from events.models import (
     CalendarFeed,
     CancellationNotice,
@@ -61,12 +62,13 @@ def series_generate_occurrences(
     """Create the series' next `count` weekly events after its latest event (or now),
     skipping local dates that already have an event of the series."""
     if not series.has_schedule:
-        raise ValidationError(
-            {"series": f"{series} has no weekly slot; set a weekday and a time first."},
+        raise DomainError(
+            f"{series} has no weekly slot; set a weekday and a time first.",
             code="no_schedule",
+            field="series",
         )
     if not 1 <= count <= 52:
-        raise ValidationError({"count": "Generate from 1 to 52 occurrences."}, code="invalid")
+        raise DomainError("Generate from 1 to 52 occurrences.", code="invalid", field="count")
     # Serialise generation per series so two editors clicking at once make no duplicates.
     Series.objects.select_for_update().filter(pk=series.pk).first()
     now = now or timezone.now()
@@ -121,19 +123,19 @@ def events_set_status(*, events: Iterable[Event], status: EventStatus) -> int:
 def reminder_create(*, owner, event: Event, minutes_before: int) -> Reminder:
     """One reminder per member, event and offset; only for an event still to come."""
     if event.status == EventStatus.CANCELLED:
-        raise ValidationError(
-            {"event": "This event is cancelled; there is nothing to be reminded of."},
+        raise DomainError(
+            "This event is cancelled; there is nothing to be reminded of.",
             code="cancelled",
+            field="event",
         )
     if event.starts_at <= timezone.now():
-        raise ValidationError({"event": "This event has already started."}, code="already_started")
+        raise DomainError("This event has already started.", code="already_started", field="event")
     try:
         with transaction.atomic():
             return Reminder.objects.create(owner=owner, event=event, minutes_before=minutes_before)
     except IntegrityError:
-        raise ValidationError(
-            {"minutes_before": "You already have this reminder for this event."},
-            code="unique",
+        raise DomainError(
+            "You already have this reminder for this event.", code="unique", field="minutes_before"
         ) from None
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.errors import DomainError
 from events import services
 from events.models import Event, EventStatus, Weekday
 from tests.events.factories import EventFactory, SeriesFactory
@@ -74,10 +75,9 @@ def test_generating_occurrences_creates_dst_correct_events_once():
 
 
 def test_generating_without_a_weekly_slot_is_refused():
-    from rest_framework.exceptions import ValidationError
-
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError) as refused:
         services.series_generate_occurrences(series=SeriesFactory())
+    assert (refused.value.code, refused.value.field) == ("no_schedule", "series")
 
 
 @pytest.mark.parametrize(
