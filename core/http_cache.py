@@ -1,4 +1,6 @@
-"""Conditional requests and a shared response cache for public content.
+"""Caching policy: `private, no-store` for members' data (`PrivateNoStoreMixin`), and
+conditional requests with a shared response cache for public content
+(`PublicCacheMixin`).
 
 Public content changes rarely and is read constantly, so every public response is
 keyed by a *content version*: a token in the shared cache that any write to public
@@ -30,12 +32,18 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
+from core.etags import none_match
+
 VERSION_KEY = "public-content-version"
 RESPONSE_KEY_PREFIX = "public-response:"
 RESPONSE_TIMEOUT = 60 * 10
 MAX_VERSION_LIFETIME = timedelta(hours=6)
 PUBLIC_MAX_AGE = 60
 CACHE_CONTROL_PRIVATE = "private, max-age=0, must-revalidate"
+# One member's data: kept by no cache at all.
+PRIVATE_NO_STORE = "private, no-store"
+# One member's file a client may keep, asking each time whether it changed (`ETag`).
+PRIVATE_NO_CACHE = "private, no-cache"
 VARY = "Accept, Authorization, Cookie"
 
 ScheduleSource = Callable[[datetime], datetime | None]
@@ -111,8 +119,7 @@ def _etag_for(fingerprint: str, version: ContentVersion) -> str:
 
 def _is_not_modified(request: HttpRequest, etag: str, version: ContentVersion) -> bool:
     if if_none_match := request.META.get("HTTP_IF_NONE_MATCH"):
-        candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return etag in candidates or "*" in candidates
+        return none_match(etag, if_none_match)
     if if_modified_since := request.META.get("HTTP_IF_MODIFIED_SINCE"):
         since = parse_http_date_safe(if_modified_since)
         return since is not None and int(version.issued_at.timestamp()) <= since
@@ -135,6 +142,31 @@ def is_anonymous_request(request: HttpRequest) -> bool:
         "HTTP_AUTHORIZATION" not in request.META
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
+
+
+class PrivateNoStoreMixin:
+    """For DRF views of one member's data: every answer, errors included, is
+    `private, no-store`, so no shared cache or browser history keeps it."""
+
+    def finalize_response(self, request, response, *args: object, **kwargs: object):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = PRIVATE_NO_STORE
+        return response
+
+
+class _StoredAnswer(Exception):  # noqa: N818 - a short circuit, not an error
+    """Raised by `PublicCacheMixin.initial()` once a caller with credentials has passed
+    authentication, permissions and throttling and the shared cache holds the answer:
+    like DRF's own checks, it ends the request before the handler runs, and
+    `handle_exception` answers with the stored bytes."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__()
+        self.response = response
+
+
+def _stored_response(stored: tuple[str, bytes, str]) -> HttpResponse:
+    return HttpResponse(stored[1], content_type=stored[2])
 
 
 class PublicCacheMixin:
@@ -168,7 +200,7 @@ class PublicCacheMixin:
             if _is_not_modified(request, etag, version):
                 return self._not_modified(etag, version, now, public=True)
             if (stored := found.get(response_key)) is not None and stored[0] == etag:
-                response = HttpResponse(stored[1], content_type=stored[2])
+                response = _stored_response(stored)
                 _decorate(response, etag, version, now, public=True)
                 return response
 
@@ -198,9 +230,14 @@ class PublicCacheMixin:
         response_key, etag = self._public_cache
         stored = cache.get(response_key)
         if stored is not None and stored[0] == etag:
-            hit = HttpResponse(stored[1], content_type=stored[2])
+            hit = _stored_response(stored)
             hit.from_public_cache = True
-            setattr(self, request.method.lower(), lambda *a, **k: hit)
+            raise _StoredAnswer(hit)
+
+    def handle_exception(self, exc: Exception):
+        if isinstance(exc, _StoredAnswer):
+            return exc.response
+        return super().handle_exception(exc)
 
     @staticmethod
     def _not_modified(
