@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from django.core.exceptions import ValidationError
 from django_filters import filters
 from django_filters.fields import IsoDateTimeField
+from rest_framework.filters import OrderingFilter
 
 
 class UTCIsoDateTimeField(IsoDateTimeField):
@@ -29,3 +30,18 @@ class UTCIsoDateTimeField(IsoDateTimeField):
 
 class IsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=`, or the view's default, always ends with a unique key, so pages never
+    repeat or skip rows: `id` is appended (descending when the last term is) unless a
+    unique key is already there. An empty ordering stays empty, for views whose
+    queryset orders itself. Set as the default filter backend."""
+
+    unique_fields = frozenset({"id", "pk"})
+
+    def get_ordering(self, request, queryset, view) -> list[str]:
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not ordering or any(term.lstrip("-") in self.unique_fields for term in ordering):
+            return ordering
+        return [*ordering, "-id" if ordering[-1].startswith("-") else "id"]
