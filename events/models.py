@@ -22,9 +22,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.models import TimeStampedModel
+from core.models import MarkdownRenderingModel, TimeStampedModel
 from core.validators import validate_timezone
-from strategies.models import Guide, MarkdownRenderingModel, Person, Strategy, weighted_vector
+from strategies.models import Guide, Person, Strategy, weighted_vector
 
 DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_DURATION = timedelta(hours=1)

@@ -17,8 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.markdown import render_markdown
-from core.models import TimeStampedModel
+from core.models import MarkdownRenderingModel, TimeStampedModel
 
 SEARCH_CONFIG = "english"
 
@@ -33,25 +32,6 @@ def weighted_vector(*weighted_fields: tuple[str, str]) -> SearchVector:
     for vector in vectors[1:]:
         combined += vector
     return combined
-
-
-class MarkdownRenderingModel(models.Model):
-    """Renders each `<name>_markdown` field into its `<name>_html` twin on save."""
-
-    markdown_fields: tuple[str, ...] = ()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        for name in self.markdown_fields:
-            setattr(self, f"{name}_html", render_markdown(getattr(self, f"{name}_markdown")))
-        if update_fields := kwargs.get("update_fields"):
-            rendered = {
-                f"{n}_html" for n in self.markdown_fields if f"{n}_markdown" in update_fields
-            }
-            kwargs["update_fields"] = {*update_fields, *rendered}
-        super().save(*args, **kwargs)
 
 
 class Tag(models.Model):
