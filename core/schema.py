@@ -17,9 +17,11 @@ from drf_standardized_errors.openapi_utils import (
     get_serializer_fields_with_error_codes,
 )
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 from rest_framework.viewsets import ViewSetMixin
 
 from core.pagination import StrictPageSizeMixin
+from core.serializers import UNKNOWN_FIELD_CODE, RefuseUnknownFieldsMixin
 
 # What drf-standardized-errors writes in the schema for a list item's position.
 INDEX_PLACEHOLDER = "INDEX"
@@ -162,6 +164,11 @@ class AutoSchema(StandardizedAutoSchema):
         paginator = self._get_paginator()
         if self._is_list_view() and isinstance(paginator, StrictPageSizeMixin):
             errors.setdefault(paginator.page_size_query_param, set()).add("invalid")
+        # A body naming a field the serializer does not know is refused (core.serializers).
+        if self.method.lower() in {"post", "put", "patch"} and isinstance(
+            force_instance(self.get_request_serializer()), RefuseUnknownFieldsMixin
+        ):
+            errors.setdefault(api_settings.NON_FIELD_ERRORS_KEY, set()).add(UNKNOWN_FIELD_CODE)
         # A serializer given as `@extend_schema(parameters=[...])` validates the query
         # string: each of its fields can fail with the codes that field knows.
         for parameter in self.get_override_parameters():

@@ -12,10 +12,14 @@ from rest_framework import serializers
 
 from accounts import tokens
 from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User, UserManager
+from core.serializers import RefuseUnknownFieldsMixin
 from core.validators import validate_timezone
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
+    """The member's own account. A field it does not know is a 400, not dropped."""
+
+    moved_fields = {"interests": "Interests are set with PUT /api/v1/me/interests/."}
     timezone = serializers.CharField(
         max_length=64, required=False, help_text="IANA time zone, e.g. Europe/Paris."
     )

@@ -52,3 +52,28 @@ def test_put_is_not_offered(member_client):
 
 def test_me_is_never_cached(member_client):
     assert member_client.get("/api/v1/me/")["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"interests": ["therapy"]}, "interests"),
+        ({"display_name": "Ada", "displayname": "Ada"}, "displayname"),
+        ({"owner": 1}, "owner"),
+    ],
+)
+def test_patch_refuses_fields_it_does_not_know(member_client, member, body, field):
+    response = member_client.patch("/api/v1/me/", body, format="json")
+
+    assert response.status_code == 400, response.content
+    (error,) = response.json()["errors"]
+    assert (error["code"], error["attr"]) == ("unknown_field", "non_field_errors")
+    assert f"`{field}`" in error["detail"]
+    member.refresh_from_db()
+    assert member.display_name != "Ada"
+
+
+def test_patch_points_interests_to_their_own_endpoint(member_client):
+    response = member_client.patch("/api/v1/me/", {"interests": []}, format="json")
+
+    assert "/api/v1/me/interests/" in response.json()["errors"][0]["detail"]
