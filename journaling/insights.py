@@ -170,8 +170,9 @@ def member_insights(
         {"week_start": week_start, "entries": count, "days": days}
         for week_start, count, days in _fetch(_WEEKS_SQL, params)
     ]
-    ((current_days, longest_days),) = _fetch(_DAILY_STREAKS_SQL, params)
-    ((this_week_days, current_weeks, longest_weeks),) = _fetch(_WEEKLY_GOAL_SQL, params)
+    streaks, goal = streaks_and_weekly_goal(
+        owner=owner, today=today, weekly_goal=weekly_goal, since=window.start
+    )
 
     enough_mood = totals["mood_count"] >= MIN_ENTRIES_FOR_MOOD
     return {
@@ -186,15 +187,8 @@ def member_insights(
             "per_week": per_week,
             "enough_data": totals["total"] >= MIN_ENTRIES_FOR_TRENDS,
         },
-        "streaks": {"current_days": current_days, "longest_days": longest_days},
-        "weekly_goal": {
-            "target_days": weekly_goal,
-            "this_week_days": this_week_days,
-            "met_this_week": this_week_days >= weekly_goal,
-            "current_weeks": current_weeks,
-            "longest_weeks": longest_weeks,
-            "forgiven_missed_weeks": FORGIVEN_MISSED_WEEKS,
-        },
+        "streaks": streaks,
+        "weekly_goal": goal,
         "mood": {
             "overall": {
                 "count": totals["mood_count"],
@@ -207,8 +201,34 @@ def member_insights(
         },
         "commitments": _commitments(owner, window),
         "top_tags": _top_tags(owner, window),
-        "on_this_day": _on_this_day(owner, today),
+        "on_this_day": on_this_day(owner=owner, today=today),
     }
+
+
+def streaks_and_weekly_goal(
+    *, owner: Any, today: date, weekly_goal: int = 3, since: date | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The daily streak and the weekly goal as of `today` (two queries); the longest
+    daily run is counted from `since` (None: from the first entry)."""
+    params = {
+        "owner": owner.pk,
+        "today": today,
+        "start": since,
+        "goal": weekly_goal,
+        "grace": FORGIVEN_MISSED_WEEKS,
+    }
+    ((current_days, longest_days),) = _fetch(_DAILY_STREAKS_SQL, params)
+    ((this_week_days, current_weeks, longest_weeks),) = _fetch(_WEEKLY_GOAL_SQL, params)
+    streaks = {"current_days": current_days, "longest_days": longest_days}
+    goal = {
+        "target_days": weekly_goal,
+        "this_week_days": this_week_days,
+        "met_this_week": this_week_days >= weekly_goal,
+        "current_weeks": current_weeks,
+        "longest_weeks": longest_weeks,
+        "forgiven_missed_weeks": FORGIVEN_MISSED_WEEKS,
+    }
+    return streaks, goal
 
 
 def _mood_per_strategy(paired_entries: Any) -> list[dict[str, Any]]:
@@ -296,7 +316,8 @@ def _top_tags(owner: Any, window: Window) -> list[dict[str, Any]]:
     return [{"name": row["tag__name"], "count": row["count"]} for row in rows]
 
 
-def _on_this_day(owner: Any, today: date) -> list[dict[str, Any]]:
+def on_this_day(*, owner: Any, today: date, limit: int = ON_THIS_DAY_LIMIT) -> list[dict[str, Any]]:
+    """Entries written on this calendar day in earlier years, newest first (one query)."""
     same_day = Q(entry_date__month=today.month, entry_date__day=today.day)
     if today.month == 2 and today.day == 28 and not _is_leap(today.year):
         # In a common year, 29 February's entries come back on the 28th.
@@ -305,9 +326,7 @@ def _on_this_day(owner: Any, today: date) -> list[dict[str, Any]]:
         JournalEntry.objects.filter(same_day, owner=owner, entry_date__year__lt=today.year)
         .annotate(excerpt=Substr("body", 1, EXCERPT_LENGTH))
         .order_by("-entry_date", "-created_at", "-id")
-        .values("id", "title", "entry_date", "excerpt", "mood_before", "mood_after")[
-            :ON_THIS_DAY_LIMIT
-        ]
+        .values("id", "title", "entry_date", "excerpt", "mood_before", "mood_after")[:limit]
     )
     return [{**row, "years_ago": today.year - row["entry_date"].year} for row in rows]
 
