@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "strategies",
     "journaling",
     "events",
+    "profiles",
 ]
 
 MIDDLEWARE = [
@@ -407,7 +408,8 @@ SPECTACULAR_SETTINGS = {
         "ReminderStateEnum": "events.models.ReminderState.choices",
         # Named because events also have a `status` (two choice sets, one field name).
         "GuideStatusEnum": "strategies.models.Guide.Status",
-        "SavedItemTypeEnum": "strategies.api.serializers.SavedItemType.choices",
+        "CommitmentStatusEnum": "journaling.models.Commitment.Status",
+        "SavedItemTypeEnum": "profiles.models.SavedItemType.choices",
     },
     # Replaces drf-spectacular's own enum hook (it also names the error enums).
     "POSTPROCESSING_HOOKS": [

@@ -2,19 +2,16 @@
 
 - the public response cache: any change to content renews its version, and so does the
   moment a scheduled guide becomes due;
-- unified search (`/api/v1/search/` finds guides, strategies and exercises);
-- the personal-data export and account deletion (saved items).
+- unified search (`/api/v1/search/` finds guides, strategies and exercises).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from accounts import personal_data
 from core.http_cache import register_schedule_source, track_content_models
 from strategies import search
 from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
-from strategies.personal_data import SECTION
 
 
 def next_guide_publication(now: datetime) -> datetime | None:
@@ -30,4 +27,3 @@ def register() -> None:
     track_content_models([Guide, GuideRelation, Strategy, Exercise, Prompt, Tag, Person])
     register_schedule_source(next_guide_publication)
     search.register_sources()
-    personal_data.register(SECTION)

@@ -7,9 +7,6 @@ column: PostgreSQL maintains it) with a GIN index.
 
 from __future__ import annotations
 
-import uuid
-
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -287,39 +284,3 @@ class Prompt(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text
-
-
-class SavedItem(models.Model):
-    """A guide or a strategy a member keeps for later: exactly one of the two."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_items"
-    )
-    guide = models.ForeignKey(Guide, null=True, blank=True, on_delete=models.CASCADE)
-    strategy = models.ForeignKey(Strategy, null=True, blank=True, on_delete=models.CASCADE)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(guide__isnull=False) & Q(strategy__isnull=True))
-                | (Q(guide__isnull=True) & Q(strategy__isnull=False)),
-                name="strategies_saveditem_exactly_one_target",
-                violation_error_message="Save either a guide or a strategy, not both.",
-            ),
-            models.UniqueConstraint(
-                fields=["owner", "guide"],
-                condition=Q(guide__isnull=False),
-                name="strategies_saveditem_unique_guide",
-            ),
-            models.UniqueConstraint(
-                fields=["owner", "strategy"],
-                condition=Q(strategy__isnull=False),
-                name="strategies_saveditem_unique_strategy",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.owner} saved {self.guide or self.strategy}"

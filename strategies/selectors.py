@@ -19,7 +19,6 @@ from strategies.models import (
     GuideRelation,
     Person,
     Prompt,
-    SavedItem,
     Strategy,
     Tag,
 )
@@ -175,24 +174,4 @@ def person_detail(*, include_drafts: bool = False, now: datetime | None = None) 
     )
     return Person.objects.prefetch_related(
         Prefetch("guides", queryset=guides, to_attr="visible_guides")
-    )
-
-
-def saved_items_of(*, owner, now: datetime | None = None) -> QuerySet[SavedItem]:
-    """A member's saved items whose guide (or strategy's guide) is public right now:
-    an unpublished guide drops out of the list and comes back when republished."""
-    now = now or timezone.now()
-    public_guides = Guide.objects.published(now)
-    return (
-        SavedItem.objects.filter(owner=owner)
-        .filter(
-            Q(guide__in=public_guides.values("pk"))
-            | Q(strategy__guide__in=public_guides.values("pk"))
-        )
-        .select_related("guide", "strategy__guide")
-        .defer(
-            *_under("guide", GUIDE_TEXT),
-            *_under("strategy", STRATEGY_TEXT),
-            *_under("strategy__guide", GUIDE_TEXT),
-        )
     )

@@ -1,4 +1,4 @@
-"""Writes on editorial content and saved items that touch more than one row."""
+"""Writes on editorial content that touch more than one row."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.http_cache import bump_content_version
-from strategies.models import Guide, SavedItem, Strategy
+from strategies.models import Guide, Strategy
 
 
 @dataclass
@@ -54,16 +54,3 @@ def guides_unpublish(*, guides: Iterable[Guide]) -> int:
     ).update(status=Guide.Status.DRAFT, updated_at=timezone.now())
     transaction.on_commit(bump_content_version)
     return changed
-
-
-def saved_item_create(
-    *, owner, guide: Guide | None = None, strategy: Strategy | None = None
-) -> tuple[SavedItem, bool]:
-    """Save a guide or a strategy once; saving it again returns the existing item."""
-    lookup = {"owner": owner, "guide": guide, "strategy": strategy}
-    try:
-        with transaction.atomic():
-            return SavedItem.objects.get_or_create(**lookup)
-    except IntegrityError:
-        # Two devices saved the same thing at the same moment: the other one won.
-        return SavedItem.objects.get(**lookup), False

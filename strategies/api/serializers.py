@@ -7,19 +7,12 @@ serializer reads only what the selectors in `strategies.selectors` already loade
 
 from __future__ import annotations
 
-from django.core.validators import slug_re
-from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from strategies.extensions import extra_serializer_fields
-from strategies.models import Exercise, Guide, Person, Prompt, SavedItem, Strategy, Tag
-
-
-class SavedItemType(models.TextChoices):
-    GUIDE = "guide"
-    STRATEGY = "strategy"
+from strategies.models import Exercise, Guide, Person, Prompt, Strategy, Tag
 
 
 class TagRefSerializer(serializers.ModelSerializer):
@@ -292,73 +285,3 @@ class PromptSerializer(serializers.ModelSerializer):
         model = Prompt
         fields = ["id", "url", "position", "text", "strategy", "guide", "updated_at"]
         read_only_fields = fields
-
-
-# --- Saved items -------------------------------------------------------------------------
-
-
-class SavedItemSerializer(serializers.ModelSerializer):
-    type = serializers.SerializerMethodField(help_text="Which of `guide` or `strategy` is set.")
-    guide = GuideRefSerializer(read_only=True, allow_null=True)
-    strategy = StrategyRefSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = SavedItem
-        fields = ["id", "type", "guide", "strategy", "created_at"]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.ChoiceField(choices=SavedItemType.choices))
-    def get_type(self, item: SavedItem) -> str:
-        return SavedItemType.GUIDE if item.guide_id else SavedItemType.STRATEGY
-
-
-class SlugReferenceField(serializers.SlugRelatedField):
-    """A reference by slug; a value that cannot be a slug is "not found" without a query."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not slug_re.fullmatch(data):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
-        return super().to_internal_value(data)
-
-
-class SavedItemCreateSerializer(serializers.Serializer):
-    """Exactly one of `guide` or `strategy`, by slug; only published content."""
-
-    guide = SlugReferenceField(
-        slug_field="slug",
-        queryset=Guide.objects.none(),
-        required=False,
-        help_text="Slug of a published guide.",
-    )
-    strategy = SlugReferenceField(
-        slug_field="slug",
-        queryset=Strategy.objects.none(),
-        required=False,
-        help_text="Slug of a strategy of a published guide.",
-    )
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        # Querysets built per request, so "published and due" is judged now.
-        fields = super().get_fields()
-        fields["guide"].queryset = Guide.objects.published()
-        fields["strategy"].queryset = Strategy.objects.published()
-        return fields
-
-    def validate(self, attrs: dict) -> dict:
-        if ("guide" in attrs) == ("strategy" in attrs):
-            raise serializers.ValidationError(
-                "Send exactly one of `guide` or `strategy`.", code="one_target"
-            )
-        return attrs
-
-
-class SavedItemExportSerializer(serializers.Serializer):
-    """One saved item in the account export."""
-
-    id = serializers.UUIDField()
-    type = serializers.ChoiceField(choices=SavedItemType.choices)
-    slug = serializers.CharField()
-    title = serializers.CharField(
-        allow_null=True, help_text="Null while the saved content is unpublished."
-    )
-    saved_at = serializers.DateTimeField()

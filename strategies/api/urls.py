@@ -12,7 +12,6 @@ router.register("exercises", views.ExerciseViewSet, basename="exercise")
 router.register("prompts", views.PromptViewSet, basename="prompt")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("people", views.PersonViewSet, basename="person")
-router.register("me/saved", views.SavedItemViewSet, basename="saved-item")
 
 urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),

@@ -12,21 +12,19 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.http_cache import PublicCacheMixin
-from core.pagination import CursorPagination
-from strategies import selectors, services
+from strategies import selectors
 from strategies.api import serializers as api
 from strategies.api.filters import (
     MAX_QUERY_LENGTH,
@@ -343,74 +341,3 @@ class HelpView(PublicCacheMixin, APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(HELP_CONTENT)
-
-
-# --- Saved items ------------------------------------------------------------------------------
-
-
-class SavedItemPagination(CursorPagination):
-    ordering = ("-created_at", "-id")
-
-
-@extend_schema_view(
-    list=extend_schema(
-        operation_id="me_saved_list",
-        tags=["me"],
-        summary="Your saved guides and strategies, newest first",
-        description="Items whose guide is unpublished are left out until it is back.",
-    ),
-    create=extend_schema(
-        operation_id="me_saved_create",
-        tags=["me"],
-        summary="Save a guide or a strategy",
-        request=api.SavedItemCreateSerializer,
-        responses={
-            201: api.SavedItemSerializer,
-            200: OpenApiResponse(api.SavedItemSerializer, description="It was already saved."),
-        },
-    ),
-    destroy=extend_schema(
-        operation_id="me_saved_delete",
-        tags=["me"],
-        summary="Forget a saved item",
-        responses={204: OpenApiResponse(description="Removed.")},
-    ),
-)
-@extend_validation_errors(["one_target"], field_name="non_field_errors", actions=["create"])
-class SavedItemViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
-    """The signed-in member's saved items; another member's id is a 404."""
-
-    permission_classes = [IsAuthenticated]
-    serializer_class = api.SavedItemSerializer
-    pagination_class = SavedItemPagination
-    filter_backends: list = []
-    lookup_value_regex = r"[0-9a-fA-F-]{32,36}"
-
-    def get_queryset(self) -> QuerySet:
-        if self.action == "destroy":
-            # Anything the member saved may be removed, published or not.
-            return self.request.user.saved_items.all()
-        return selectors.saved_items_of(owner=self.request.user)
-
-    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
-        payload = api.SavedItemCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        item, created = services.saved_item_create(
-            owner=request.user,
-            guide=payload.validated_data.get("guide"),
-            strategy=payload.validated_data.get("strategy"),
-        )
-        return Response(
-            self.get_serializer(item).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = PRIVATE_NO_STORE
-        return response

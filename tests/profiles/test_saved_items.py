@@ -1,5 +1,5 @@
-"""Saved guides and strategies: private to their owner, in the export, gone with the
-account. Owner, other member, anonymous and editor are each checked."""
+"""Saved guides, strategies, exercises and events: private to their owner, in the
+export, gone with the account. Owner, other member, anonymous and editor are each checked."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from strategies.models import Guide, SavedItem
+from profiles.models import SavedItem
+from strategies.models import Guide
 from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,89 @@ def test_deleting_a_guide_removes_its_saved_items(member_client, tree):
     save(member_client, guide="public-guide")
     tree["guide"].delete()
     assert member_client.get(SAVED).json()["results"] == []
+
+
+# --- Exercises and events, and "which of these have I saved" ------------------------------
+
+
+@pytest.fixture
+def event(db):
+    from tests.events.factories import EventFactory
+
+    return EventFactory(slug="live-talk")
+
+
+def test_member_saves_an_exercise_and_an_event(member_client, tree, event):
+    exercise = save(member_client, exercise="exercise-of-public-strategy-1")
+    assert exercise.status_code == 201, exercise.content
+    assert exercise.json()["type"] == "exercise"
+    assert exercise.json()["exercise"]["url"].endswith(
+        "/api/v1/exercises/exercise-of-public-strategy-1/"
+    )
+    saved_event = save(member_client, event="live-talk")
+    assert saved_event.status_code == 201, saved_event.content
+    assert saved_event.json()["type"] == "event"
+    assert saved_event.json()["event"]["slug"] == "live-talk"
+    assert saved_event.json()["guide"] is None
+    listed = member_client.get(SAVED).json()["results"]
+    assert [item["type"] for item in listed] == ["event", "exercise"]
+    assert save(member_client, event="live-talk").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"exercise": "exercise-of-draft-guide"},
+        {"exercise": "no-such-exercise"},
+        {"event": "no-such-event"},
+        {"event": "live-talk", "guide": "public-guide"},
+    ],
+)
+def test_invalid_exercise_and_event_saves_are_400(member_client, tree, event, payload):
+    response = member_client.post(SAVED, payload, format="json")
+    assert response.status_code == 400, response.content
+    assert not SavedItem.objects.exists()
+
+
+def test_lookup_answers_which_of_these_are_saved(member_client, other_client, tree, event):
+    guide = save(member_client, guide="public-guide").json()
+    saved_event = save(member_client, event="live-talk").json()
+    save(other_client, strategy="public-strategy-1")
+    response = member_client.get(
+        f"{SAVED}lookup/",
+        {
+            "guides": "public-guide,other-public-guide,draft-guide",
+            "strategies": "public-strategy-1",
+            "events": "live-talk",
+        },
+    )
+    assert response.status_code == 200, response.content
+    assert response["Cache-Control"] == "private, no-store"
+    assert sorted(response.json()["results"], key=lambda r: r["type"]) == [
+        {"type": "event", "slug": "live-talk", "id": saved_event["id"]},
+        {"type": "guide", "slug": "public-guide", "id": guide["id"]},
+    ]
+    assert member_client.get(f"{SAVED}lookup/").json() == {"results": []}
+
+
+def test_lookup_refuses_too_many_slugs(member_client, tree):
+    slugs = ",".join(f"guide-{n}" for n in range(101))
+    response = member_client.get(f"{SAVED}lookup/", {"guides": slugs})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "too_many"
+
+
+def test_public_pages_stay_the_same_for_savers(member_client, api_client, tree):
+    before = api_client.get("/api/v1/guides/public-guide/")
+    save(member_client, guide="public-guide")
+    assert member_client.get("/api/v1/guides/public-guide/").content == before.content
+
+
+def test_export_covers_every_type(member_client, tree, event):
+    save(member_client, exercise="exercise-of-public-strategy-1")
+    save(member_client, event="live-talk")
+    exported = member_client.get("/api/v1/me/export/").json()["saved_items"]
+    assert [(row["type"], row["slug"], row["title"] is not None) for row in exported] == [
+        ("exercise", "exercise-of-public-strategy-1", True),
+        ("event", "live-talk", True),
+    ]

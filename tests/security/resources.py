@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.strategies.factories import GuideFactory, StrategyFactory
+from tests.strategies.factories import GuideFactory, StrategyFactory, TagFactory
 
 
 @dataclass
@@ -53,12 +53,16 @@ def build_world() -> World:
 
 
 def _saved_items(world: World) -> None:
-    from strategies.models import SavedItem
+    from profiles.models import Interest, SavedItem
 
     item = SavedItem.objects.create(owner=world.owner, guide=world.guide)
     world.ids["saved_item"] = str(item.pk)
     world.secrets.append(str(item.pk))
     world.other_guide = GuideFactory()
+    # A topic only the owner picked, named so that any leak of it shows.
+    world.interest_tag = TagFactory(name=world.secret("owner-interest"))
+    Interest.objects.create(owner=world.owner, tag=world.interest_tag)
+    world.public_tag = TagFactory()
 
 
 def _journal(world: World) -> None:
@@ -98,8 +102,30 @@ def _devices(world: World) -> None:
     world.secrets.append(str(instance.device.pk))
 
 
+def _home(world: World) -> None:
+    """What the owner's home screen shows and nobody else's may: a commitment due today
+    and an entry written on this date last year."""
+    from django.utils import timezone
+
+    from tests.journaling.factories import CommitmentFactory, JournalEntryFactory
+
+    today = timezone.localdate()
+    CommitmentFactory(owner=world.owner, text=world.secret("owner-today"), due_date=today)
+    JournalEntryFactory(
+        owner=world.owner,
+        body=world.secret("owner-last-year"),
+        entry_date=today.replace(year=today.year - 1, day=min(today.day, 28)),
+    )
+
+
 # One builder per app with private records; each adds to `world.ids` and `world.secrets`.
-WORLD_BUILDERS: list[Callable[[World], None]] = [_saved_items, _journal, _events, _devices]
+WORLD_BUILDERS: list[Callable[[World], None]] = [
+    _saved_items,
+    _journal,
+    _events,
+    _devices,
+    _home,
+]
 
 
 @dataclass(frozen=True)
@@ -143,10 +169,15 @@ EXPECTATIONS: dict[str, Expectation] = {
     "POST /api/v1/auth/logout-all/": Expectation(204),
     "GET /api/v1/me/devices/": Expectation(200),
     "DELETE /api/v1/me/devices/{id}/": Expectation(204, params=_ids("device")),
-    # strategies: saved items
+    # profiles: saved items, interests, recommendations, home
     "GET /api/v1/me/saved/": Expectation(200),
     "POST /api/v1/me/saved/": Expectation(201, body=lambda w: {"guide": w.other_guide.slug}),
     "DELETE /api/v1/me/saved/{id}/": Expectation(204, params=_ids("saved_item")),
+    "GET /api/v1/me/saved/lookup/": Expectation(200),
+    "GET /api/v1/me/interests/": Expectation(200),
+    "PUT /api/v1/me/interests/": Expectation(200, body=lambda w: {"tags": [w.public_tag.slug]}),
+    "GET /api/v1/me/recommendations/": Expectation(200),
+    "GET /api/v1/me/home/": Expectation(200),
     # journaling
     "GET /api/v1/journal/entries/": Expectation(200),
     "POST /api/v1/journal/entries/": Expectation(201, body=lambda w: dict(ENTRY_BODY)),

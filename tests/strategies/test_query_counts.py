@@ -176,24 +176,6 @@ def test_unified_search_runs_one_query_per_source(
     assert counts[0] == counts[1]
 
 
-def test_saved_items_list_is_fixed_cost(
-    member, member_client, bulk_content, django_assert_max_num_queries
-):
-    from strategies.models import SavedItem
-
-    SavedItem.objects.bulk_create(
-        SavedItem(owner=member, strategy=strategy)
-        for strategy in Strategy.objects.published()[:120]
-    )
-    with django_assert_max_num_queries(6) as small:
-        response = member_client.get("/api/v1/me/saved/", {"page_size": 10})
-    assert len(response.json()["results"]) == 10
-    with django_assert_max_num_queries(6) as large:
-        response = member_client.get("/api/v1/me/saved/", {"page_size": 100})
-    assert len(response.json()["results"]) == 100
-    assert len(small.captured_queries) == len(large.captured_queries)
-
-
 @pytest.mark.parametrize("path", ["/api/v1/guides/", "/api/v1/strategies/", "/api/v1/exercises/"])
 def test_editor_preview_lists_are_fixed_cost(
     editor_client, bulk_content, path, django_assert_max_num_queries
