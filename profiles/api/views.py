@@ -13,7 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.http_cache import PrivateNoStoreMixin
 from core.pagination import CursorPagination
+from core.routing import ANY_SEGMENT
 from journaling.selectors import member_today
 from profiles import home, selectors, services
 from profiles.api import schema
@@ -21,18 +23,11 @@ from profiles.api import serializers as api
 from profiles.models import SavedItem
 from profiles.recommendations import recommendation_list
 
-PRIVATE_NO_STORE = "private, no-store"
 
-
-class PrivateProfileMixin:
+class PrivateProfileMixin(PrivateNoStoreMixin):
     """Signed-in members only; nothing of a profile may sit in a shared cache."""
 
     permission_classes = [IsAuthenticated]
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = PRIVATE_NO_STORE
-        return response
 
 
 class SavedItemPagination(CursorPagination):
@@ -51,7 +46,7 @@ class SavedItemViewSet(
     pagination_class = SavedItemPagination
     filter_backends: list = []
     # Any segment reaches the view: a malformed id is a 404 there, like a stranger's.
-    lookup_value_regex = r"[^/]+"
+    lookup_value_regex = ANY_SEGMENT
 
     def get_queryset(self) -> QuerySet[SavedItem]:
         if self.action == "destroy":
