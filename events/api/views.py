@@ -191,9 +191,11 @@ class CalendarFileView(ClockMixin, APIView):
 
     def get(self, request: Request, **kwargs: str) -> Response:
         file = self.calendar_file(**kwargs)
+        # Reversed once per request: a feed asks for thousands of these.
+        events_url = request.build_absolute_uri(reverse("event-list"))
         body = calendars.build_calendar(
             file.events,
-            url_for=self.url_for,
+            url_for=lambda event: f"{events_url}{event.slug}/",
             uid=file.uid,
             name=file.name,
             description=file.description,
@@ -210,12 +212,6 @@ class CalendarFileView(ClockMixin, APIView):
         self.request.accepted_renderer = ORJSONRenderer()
         self.request.accepted_media_type = ORJSONRenderer.media_type
         return response
-
-    def url_for(self, event: Event) -> str:
-        # Reversed once per request: a feed asks for thousands of these.
-        if not hasattr(self, "_event_url_prefix"):
-            self._event_url_prefix = self.request.build_absolute_uri(reverse("event-list"))
-        return f"{self._event_url_prefix}{event.slug}/"
 
 
 @schema.event_calendar
