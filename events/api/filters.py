@@ -1,5 +1,4 @@
-"""Query parameters of the event list, read at the view's clock, and an ordering
-that is always stable."""
+"""Query parameters of the event list, read at the view's clock."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.filters import OrderingFilter
 
 from core.filters import IsoDateTimeFilter
 from events.models import Event, EventStatus
@@ -68,15 +66,3 @@ class EventFilterBackend(DjangoFilterBackend):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         # Schema generation builds the filterset without running the view: no clock yet.
         return {**kwargs, "now": getattr(view, "now", None)}
-
-
-class StableOrderingFilter(OrderingFilter):
-    """Client orderings always end with the primary key, so pages never overlap; with
-    no `?ordering=` the view's default (which depends on `when`) applies."""
-
-    def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
-        if not ordering:
-            return ordering
-        last = ordering[-1]
-        return [*ordering, "-id" if last.startswith("-") else "id"]

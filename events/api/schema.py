@@ -132,10 +132,16 @@ member_calendar = _calendar_schema(
     auth=[],
 )
 
+# Before issue 9 these operations had no description of their own and drf-spectacular
+# showed ClockMixin's docstring; kept word for word so the schema does not change. Giving
+# them a real one is a schema change (noted for the lead in /work/notes/events.md).
+_REMINDERS_DESCRIPTION = (
+    "One clock reading per request, shared by filters, querysets and serializers."
+)
 reminder_viewset = extend_schema_view(
-    list=extend_schema(summary="Your event reminders"),
-    retrieve=extend_schema(summary="One of your reminders"),
-    destroy=extend_schema(summary="Cancel a reminder"),
+    list=extend_schema(summary="Your event reminders", description=_REMINDERS_DESCRIPTION),
+    retrieve=extend_schema(summary="One of your reminders", description=_REMINDERS_DESCRIPTION),
+    destroy=extend_schema(summary="Cancel a reminder", description=_REMINDERS_DESCRIPTION),
 )
 
 calendar_feed_view = extend_schema_view(

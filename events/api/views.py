@@ -7,7 +7,6 @@ inference is in `events.api.schema`.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,11 +24,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.http_cache import PublicCacheMixin
+from core.etags import content_etag, none_match
+from core.filters import StableOrderingFilter
+from core.http_cache import (
+    PRIVATE_NO_CACHE,
+    PRIVATE_NO_STORE,
+    PrivateNoStoreMixin,
+    PublicCacheMixin,
+)
 from core.pagination import CursorPagination
+from core.routing import SLUG_PATTERN
 from events import calendars, selectors, services
 from events.api import schema
-from events.api.filters import EventFilter, EventFilterBackend, StableOrderingFilter
+from events.api.filters import EventFilter, EventFilterBackend
 from events.api.schema import CalendarSchema
 from events.api.serializers import (
     CalendarFeedSerializer,
@@ -40,8 +47,6 @@ from events.api.serializers import (
     SeriesSerializer,
 )
 from events.models import Event, Reminder, Series
-
-PRIVATE_NO_STORE = "private, no-store"
 
 
 class ClockMixin:
@@ -61,7 +66,7 @@ class ClockMixin:
 @schema.event_viewset
 class EventViewSet(PublicCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    lookup_value_regex = SLUG_PATTERN
     filter_backends = [EventFilterBackend, StableOrderingFilter]
     filterset_class = EventFilter
     ordering_fields = ["starts_at", "ends_at", "title", "updated_at"]
@@ -124,7 +129,7 @@ class EventViewSet(PublicCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
 @schema.series_viewset
 class SeriesViewSet(PublicCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    lookup_value_regex = SLUG_PATTERN
     filter_backends = [StableOrderingFilter]
     ordering_fields = ["title", "created_at"]
     ordering = ["title", "id"]
@@ -276,36 +281,27 @@ class MemberCalendarView(CalendarFileView):
 
     def get(self, request: Request, token: str) -> Response:
         response = super().get(request, token=token)
-        etag = f'"{hashlib.blake2b(response.data, digest_size=16).hexdigest()}"'
-        sent = request.headers.get("If-None-Match", "")
-        if etag in {tag.strip().removeprefix("W/") for tag in sent.split(",")}:
+        etag = content_etag(response.data)
+        if none_match(etag, request.headers.get("If-None-Match")):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
+        response["Cache-Control"] = PRIVATE_NO_CACHE
         return response
 
 
 # --- The member's own reminders and feed ----------------------------------------------------
 
 
-class PrivateMixin:
-    permission_classes = [IsAuthenticated]
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = PRIVATE_NO_STORE
-        return response
-
-
 @schema.reminder_viewset
 class ReminderViewSet(
-    PrivateMixin,
+    PrivateNoStoreMixin,
     ClockMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    permission_classes = [IsAuthenticated]
     serializer_class = ReminderSerializer
     pagination_class = CursorPagination
     filter_backends = []
@@ -320,8 +316,10 @@ class ReminderViewSet(
 
 
 @schema.calendar_feed_view
-class CalendarFeedView(PrivateMixin, APIView):
+class CalendarFeedView(PrivateNoStoreMixin, APIView):
     """The address of your private calendar feed: read it, rotate it, revoke it."""
+
+    permission_classes = [IsAuthenticated]
 
     def get(self, request: Request) -> Response:
         feed = getattr(request.user, "calendar_feed", None)
