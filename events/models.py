@@ -42,6 +42,18 @@ validate_https_url = URLValidator(
 )
 
 
+def zone_field(help_text: str) -> models.CharField:
+    """The IANA zone something is announced in; local times are derived from it."""
+    return models.CharField(
+        max_length=64, default=DEFAULT_TIMEZONE, validators=[validate_timezone], help_text=help_text
+    )
+
+
+def https_url_field(**options: object) -> models.URLField:
+    """An optional https:// link (a stream, a podcast, a recording)."""
+    return models.URLField(max_length=500, blank=True, validators=[validate_https_url], **options)
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
     TUESDAY = 1, "Tuesday"
@@ -65,19 +77,12 @@ class Series(MarkdownRenderingModel, TimeStampedModel):
     host = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosted_series"
     )
-    timezone = models.CharField(
-        max_length=64,
-        default=DEFAULT_TIMEZONE,
-        validators=[validate_timezone],
-        help_text="IANA zone the series is announced in, e.g. America/New_York.",
-    )
+    timezone = zone_field("IANA zone the series is announced in, e.g. America/New_York.")
     default_duration = models.DurationField(
         default=DEFAULT_DURATION, help_text="Length of a new event, e.g. 01:00:00."
     )
-    stream_url = models.URLField(
-        max_length=500, blank=True, validators=[validate_https_url], help_text="Live stream."
-    )
-    podcast_url = models.URLField(max_length=500, blank=True, validators=[validate_https_url])
+    stream_url = https_url_field(help_text="Live stream.")
+    podcast_url = https_url_field()
     schedule_weekday = models.PositiveSmallIntegerField(
         choices=Weekday.choices,
         null=True,
@@ -193,24 +198,16 @@ class Event(MarkdownRenderingModel, TimeStampedModel):
     hosts = models.ManyToManyField(Person, blank=True, related_name="hosted_events")
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField(db_index=True)
-    timezone = models.CharField(
-        max_length=64,
-        default=DEFAULT_TIMEZONE,
-        validators=[validate_timezone],
-        help_text="IANA zone the event is announced in; local times are shown in it.",
-    )
+    timezone = zone_field("IANA zone the event is announced in; local times are shown in it.")
     status = models.CharField(
         max_length=12, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
     location = models.CharField(
         max_length=200, blank=True, help_text='Where it happens; "Online" for a stream only.'
     )
-    stream_url = models.URLField(max_length=500, blank=True, validators=[validate_https_url])
-    podcast_url = models.URLField(max_length=500, blank=True, validators=[validate_https_url])
-    recording_url = models.URLField(
-        max_length=500,
-        blank=True,
-        validators=[validate_https_url],
+    stream_url = https_url_field()
+    podcast_url = https_url_field()
+    recording_url = https_url_field(
         help_text="Once set, clients offer the recording instead of the stream.",
     )
     guides = models.ManyToManyField(Guide, blank=True, related_name="events")
