@@ -50,6 +50,21 @@ def test_the_feed_lists_the_events_the_member_asked_about(member_client, member,
     assert member_client.get(path_of(url), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
+def test_the_feed_answers_if_none_match_by_its_entity_tag(api_client, member):
+    ReminderFactory(owner=member)
+    path = f"/api/v1/calendar/{CalendarFeedFactory(owner=member).token}.ics"
+    etag = api_client.get(path)["ETag"]
+
+    def status_for(if_none_match: str) -> int:
+        return api_client.get(path, HTTP_IF_NONE_MATCH=if_none_match).status_code
+
+    assert status_for(f'"stale", W/{etag}') == 304  # one of a list, weak form too
+    assert status_for("*") == 304
+    assert status_for('"stale"') == 200
+    ReminderFactory(owner=member)  # another event in the feed: a new file, a new tag
+    assert status_for(etag) == 200
+
+
 def test_the_feed_needs_no_sign_in_only_the_secret(api_client, member):
     feed = CalendarFeedFactory(owner=member)
     assert api_client.get(f"/api/v1/calendar/{feed.token}.ics").status_code == 200
