@@ -9,14 +9,12 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django_filters import rest_framework as filters
-from rest_framework.filters import OrderingFilter
 
-from core.filters import IsoDateTimeFilter
+from core.filters import IsoDateTimeFilter, StableOrderingFilter
 from strategies.models import SEARCH_CONFIG, Exercise, Guide, Prompt, Strategy, Tag
 
 SEARCH_PARAM = "q"
 MAX_QUERY_LENGTH = 200
-TIE_BREAKERS = {"id", "pk"}
 
 
 def search_term(request) -> str:
@@ -34,23 +32,14 @@ def ranked_search(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
 
-class StableOrderingFilter(OrderingFilter):
-    """`?ordering=` with a unique tie-breaker always appended, so pages never repeat or
-    skip rows; with `?q=` and no explicit ordering, the best matches come first
-    (the view's `search_ordering`)."""
+class ContentOrderingFilter(StableOrderingFilter):
+    """With `?q=` and no explicit `?ordering=`, the best matches come first (the view's
+    `search_ordering`); otherwise the view's default. Stable like every ordering."""
 
-    def get_ordering(self, request, queryset, view) -> list[str]:
-        ordering: list[str] = []
-        if params := request.query_params.get(self.ordering_param):
-            fields = [param.strip() for param in params.split(",")]
-            ordering = self.remove_invalid_fields(queryset, fields, view, request)
-        if not ordering and search_term(request) and hasattr(view, "search_ordering"):
-            ordering = list(view.search_ordering)
-        if not ordering:
-            ordering = list(self.get_default_ordering(view) or [])
-        if not any(term.lstrip("-") in TIE_BREAKERS for term in ordering):
-            ordering.append("id")
-        return ordering
+    def get_default_ordering(self, view) -> list[str] | None:
+        if search_term(view.request) and hasattr(view, "search_ordering"):
+            return list(view.search_ordering)
+        return super().get_default_ordering(view)
 
 
 class ContentFilterSet(filters.FilterSet):

@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from strategies.extensions import extra_serializer_fields
+from strategies.api.filters import MAX_QUERY_LENGTH
+from strategies.extensions import extra_serializer_fields, search_sources
 from strategies.models import Exercise, Guide, Person, Prompt, Strategy, Tag
 
 
@@ -285,3 +286,58 @@ class PromptSerializer(serializers.ModelSerializer):
         model = Prompt
         fields = ["id", "url", "position", "text", "strategy", "guide", "updated_at"]
         read_only_fields = fields
+
+
+# --- Unified search ------------------------------------------------------------------------
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=MAX_QUERY_LENGTH,
+        help_text='Words to look for; "quoted phrases", `or` and `-word` work too.',
+    )
+    type = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        help_text=(
+            "Limit to these kinds (repeat the parameter or separate with commas): guide, "
+            "strategy, exercise, and event once the events app is installed."
+        ),
+    )
+    limit = serializers.IntegerField(
+        min_value=1, max_value=50, default=20, help_text="At most this many hits (1 to 50)."
+    )
+
+    def to_internal_value(self, data):
+        # `?type=guide,strategy` and `?type=guide&type=strategy` mean the same.
+        if hasattr(data, "getlist"):
+            kinds = [k.strip() for raw in data.getlist("type") for k in raw.split(",")]
+            data = {key: data.get(key) for key in data}
+            if kinds:
+                data["type"] = [k for k in kinds if k]
+        return super().to_internal_value(data)
+
+    def validate_type(self, kinds: list[str]) -> list[str]:
+        known = {source.kind for source in search_sources()}
+        if unknown := sorted(set(kinds) - known):
+            raise serializers.ValidationError(
+                f"Unknown type {', '.join(unknown)}; choose from {', '.join(sorted(known))}."
+            )
+        return kinds
+
+
+class SearchHitSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="guide, strategy, exercise or event.")
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.URLField(help_text="The API address of the hit.")
+    snippet = serializers.CharField(
+        help_text="An HTML-escaped extract; only `<mark>` tags, around the matched words."
+    )
+    rank = serializers.FloatField(help_text="Relevance; higher is better.")
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    count = serializers.IntegerField(help_text="Number of hits returned.")
+    results = SearchHitSerializer(many=True)

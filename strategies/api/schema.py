@@ -1,0 +1,78 @@
+"""What the OpenAPI schema of the strategies API says that inference cannot see:
+summaries, descriptions, the preview parameter and the search parameters. Each
+decorator here is applied to one view in `strategies.api.views`; operation ids and tags
+are derived in `core.schema`."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+
+from strategies.api.help import HelpSerializer
+from strategies.api.preview import PREVIEW_PARAM
+from strategies.api.serializers import SearchParamsSerializer, SearchResultsSerializer
+
+PREVIEW_PARAMETER = OpenApiParameter(
+    PREVIEW_PARAM,
+    OpenApiTypes.BOOL,
+    description=(
+        "Editors only (a staff account's token): include drafts and guides scheduled for "
+        "later. Anonymous callers get 401, other members 403. Never cached."
+    ),
+)
+CACHING_NOTE = (
+    " Answers carry `ETag` and `Last-Modified`; send `If-None-Match` or "
+    "`If-Modified-Since` to get an empty 304 when nothing changed."
+)
+
+previewable = extend_validation_errors(["invalid"], field_name=PREVIEW_PARAM, methods=["get"])
+
+
+def content_viewset(noun: str, *, detail_noun: str):
+    """Summaries and the preview parameter of one public list-and-detail viewset."""
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List published {noun}",
+            description=f"Only published content whose time has come.{CACHING_NOTE}",
+            parameters=[PREVIEW_PARAMETER],
+        ),
+        retrieve=extend_schema(
+            summary=f"One {detail_noun}",
+            description=f"A draft or scheduled item is a 404 outside a preview.{CACHING_NOTE}",
+            parameters=[PREVIEW_PARAMETER],
+        ),
+    )
+
+
+person_viewset = extend_schema_view(
+    retrieve=extend_schema(
+        summary="An author or host, with the guides they wrote",
+        description=f"Authors of guides and hosts of events.{CACHING_NOTE}",
+        parameters=[PREVIEW_PARAMETER],
+    )
+)
+
+search_view = extend_schema_view(
+    get=extend_schema(
+        summary="Search guides, strategies, exercises and events together",
+        description=(
+            "Ranked full-text search over every public type. Titles weigh more than "
+            "summaries, summaries more than bodies. Not paginated: ask for up to 50 hits."
+            + CACHING_NOTE
+        ),
+        parameters=[SearchParamsSerializer],
+        responses={200: SearchResultsSerializer},
+    )
+)
+
+help_view = extend_schema_view(
+    get=extend_schema(
+        summary="Where to find real help",
+        description=(
+            "Static guidance a client can show next to any guide: emergency numbers and "
+            "crisis lines, and the reminder that this content is self-help, not treatment."
+        ),
+        responses={200: HelpSerializer},
+    )
+)
