@@ -144,10 +144,11 @@ def is_anonymous_request(request: HttpRequest) -> bool:
     )
 
 
+# For DRF views of one member's data: every answer, errors included, is `private,
+# no-store`, so no shared cache or browser history keeps it. A comment, not a docstring:
+# drf-spectacular would show a docstring as the description of every operation of a view
+# that has none of its own.
 class PrivateNoStoreMixin:
-    """For DRF views of one member's data: every answer, errors included, is
-    `private, no-store`, so no shared cache or browser history keeps it."""
-
     def finalize_response(self, request, response, *args: object, **kwargs: object):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = PRIVATE_NO_STORE
