@@ -14,7 +14,7 @@ from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User, UserManager
 from core.errors import DomainError
 
 
-def device_label(requested: str | None, user_agent: str) -> str:
+def device_label(*, requested: str | None, user_agent: str) -> str:
     """The name a member gave the device at sign-in, else its User-Agent."""
     label = " ".join((requested or user_agent or "").split())
     return label[:DEVICE_LABEL_MAX_LENGTH] or "Unnamed device"
@@ -33,6 +33,11 @@ def issue_token(*, user: User, device: str = "") -> tuple[AuthToken, str]:
     instance, token = AuthToken.objects.create(user=user)
     Device.objects.create(token=instance, label=device[:DEVICE_LABEL_MAX_LENGTH])
     return instance, token
+
+
+def tokens_revoke_all(*, user: User) -> None:
+    """Sign the member out everywhere: no token of theirs works any more."""
+    AuthToken.objects.filter(user=user).delete()
 
 
 def user_register(
