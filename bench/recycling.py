@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.server import BASE_DIR, Gunicorn, fetch, free_port, prepare_database, production_env
+from harness.database import prepare_database
+from harness.server import BASE_DIR, Gunicorn, fetch, free_port, production_env
 
 LUA = BASE_DIR / "bench" / "report.lua"
 UNCACHED_LUA = BASE_DIR / "bench" / "uncached.lua"

@@ -35,14 +35,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench import seed as seeding
-from bench.server import (
-    BASE_DIR,
-    Gunicorn,
-    fetch,
-    free_port,
-    port_answers,
-    production_env,
-)
+from harness.server import BASE_DIR, Gunicorn, fetch, free_port, port_answers, production_env
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"

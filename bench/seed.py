@@ -28,7 +28,8 @@ import sys
 import time
 from typing import Any
 
-from bench.server import create_database, database_exists, production_env
+from harness.database import create_database, database_exists
+from harness.server import production_env
 
 # Bump when the generated data changes shape, so `make bench` reseeds.
 LAYOUT = 2

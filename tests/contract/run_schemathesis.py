@@ -26,16 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.server import (  # noqa: E402 - after the path is set
-    Gunicorn,
+from harness.database import (  # noqa: E402 - after the path is set
     create_database,
     database_url,
     drop_database,
-    fetch,
-    free_port,
     prepare_database,
-    production_env,
 )
+from harness.server import Gunicorn, fetch, free_port, production_env  # noqa: E402
 
 PORTS = range(8140, 8150)
 MAX_EXAMPLES = int(os.environ.get("CONTRACT_MAX_EXAMPLES", "30"))

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from bench.server import LOOPBACK, Gunicorn, fetch, free_port, production_env
+from harness.server import LOOPBACK, Gunicorn, fetch, free_port, production_env
 from tests.accounts.factories import PASSWORD
 from tests.strategies.factories import GuideFactory
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bench.server import Gunicorn, free_port, production_env
+from harness.server import Gunicorn, free_port, production_env
 
 # The middleware answers before any view: no request here reaches the database.
 UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"

@@ -14,7 +14,7 @@ import time
 import pytest
 from django.conf import settings
 
-from bench.server import Gunicorn, fetch, free_port, production_env
+from harness.server import Gunicorn, fetch, free_port, production_env
 from tests.accounts.factories import PASSWORD
 from tests.ops.proxy import SwitchableProxy
 

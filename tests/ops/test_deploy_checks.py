@@ -8,23 +8,17 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from harness.server import BASE_DIR, LOCAL_VARIABLES, caller_env
+
 # Variables of a developer's shell or of the test run that production would not have.
-LOCAL_ONLY = {
-    "DJANGO_DEBUG",
-    "DJANGO_SETTINGS_MODULE",
-    "TEST_DATABASE_NAME",
-    "DATABASE_URL",
-    "REDIS_URL",
-}
+LOCAL_ONLY = LOCAL_VARIABLES | {"REDIS_URL"}
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
+    env = caller_env(dropping=LOCAL_ONLY)
     env.update(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="api.example.com",

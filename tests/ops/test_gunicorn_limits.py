@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bench.server import Gunicorn, fetch, free_port, production_env
+from harness.server import Gunicorn, fetch, free_port, production_env
 
 # No request here reaches the database: the middleware answers first.
 UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from bench.server import BASE_DIR, Gunicorn, fetch, free_port, production_env
 from config.healthcheck import host_header
+from harness.server import BASE_DIR, Gunicorn, fetch, free_port, production_env
 
 UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
 

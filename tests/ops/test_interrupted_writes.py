@@ -19,7 +19,7 @@ from django.db import OperationalError, connection, transaction
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import PASSWORD
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.security.resources import EXPECTATIONS, World, build_world, personal_rows, table_counts
 
 # Real autocommit, as in production: inside a test-wide transaction, one failed statement

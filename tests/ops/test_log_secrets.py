@@ -16,8 +16,8 @@ import secrets
 
 import pytest
 
-from bench.server import Gunicorn, fetch, free_port, production_env
 from core.logs import loggable_path, loggable_query
+from harness.server import Gunicorn, fetch, free_port, production_env
 from tests.security.routes import private_operations
 
 UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"

@@ -13,17 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import fetch, free_port
 from config import embedded_db
+from harness.server import BASE_DIR, LOCAL_VARIABLES, caller_env, fetch, free_port
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 # The caller's make, pytest and database variables; `make run` starts from none of them.
-DROPPED = {
-    "DATABASE_URL",
-    "DJANGO_SETTINGS_MODULE",
-    "DJANGO_DEBUG",
-    "TEST_DATABASE_NAME",
-    "PYTEST_CURRENT_TEST",
+DROPPED = LOCAL_VARIABLES | {
     "MAKEFLAGS",
     "MAKELEVEL",
     "MFLAGS",
@@ -51,7 +45,7 @@ def checkout(tmp_path) -> Path:
 
 def test_ctrl_c_on_make_run_stops_the_embedded_database(checkout, tmp_path):
     port = free_port(range(8260, 8290))
-    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
+    env = caller_env(dropping=DROPPED)
     env["HOME"] = str(tmp_path)
     # The install and sample-content steps are covered elsewhere and slow; `-o` skips them.
     make = subprocess.Popen(

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.server import BASE_DIR, Gunicorn, free_port, production_env
+from harness.server import BASE_DIR, Gunicorn, free_port, production_env
 
 UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
 # Requests per second one sync worker served from the shared cache in that benchmark.

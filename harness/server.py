@@ -1,9 +1,9 @@
-"""Run the real thing: a throwaway database and gunicorn on 127.0.0.1.
+"""Run the real thing: gunicorn with production settings on 127.0.0.1.
 
-Shared by the benchmarks (`bench.run`), the contract run
-(`tests/contract/run_schemathesis.py`) and the fault tests (`tests/ops/`): each needs
-the production settings path (DEBUG off, settings from the environment) serving on a
-loopback port, against a database of its own so it never touches a developer's data.
+Shared by the benchmarks (`bench`), the contract run (`tests/contract/run_schemathesis.py`)
+and the fault tests (`tests/ops/`): each needs the production settings path (DEBUG off,
+settings from the environment) serving on a loopback port, against a database of its own
+(`harness.database`) so it never touches a developer's data.
 """
 
 from __future__ import annotations
@@ -20,20 +20,27 @@ import urllib.request
 from contextlib import suppress
 from pathlib import Path
 from typing import IO
-from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 LOOPBACK = "127.0.0.1"
 
-# Variables of the caller that must not leak into a server meant to look like production.
-_DROPPED_VARIABLES = (
-    "DJANGO_DEBUG",
-    "DJANGO_SETTINGS_MODULE",
-    "TEST_DATABASE_NAME",
-    "DATABASE_URL",
-    "PYTEST_CURRENT_TEST",
+# Variables of the caller (a developer's shell, make, pytest) that must not leak into a
+# process meant to look like a fresh deployment.
+LOCAL_VARIABLES = frozenset(
+    {
+        "DJANGO_DEBUG",
+        "DJANGO_SETTINGS_MODULE",
+        "TEST_DATABASE_NAME",
+        "DATABASE_URL",
+        "PYTEST_CURRENT_TEST",
+    }
 )
+
+
+def caller_env(*, dropping: frozenset[str] | set[str] = LOCAL_VARIABLES) -> dict[str, str]:
+    """This process's environment without the variables in `dropping`."""
+    return {k: v for k, v in os.environ.items() if k not in dropping}
 
 
 def port_answers(port: int, host: str = LOOPBACK) -> bool:
@@ -55,67 +62,9 @@ def free_port(candidates: range) -> int:
     raise RuntimeError(f"No free port in {candidates.start}-{candidates.stop - 1}.")
 
 
-def database_url(name: str) -> str:
-    """A URL for database `name` on the server the project uses now: the one
-    `DATABASE_URL` names, or else the embedded PostgreSQL (over its Unix socket)."""
-    if url := os.environ.get("DATABASE_URL"):
-        parts = urlsplit(url)
-        return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-    from config import embedded_db
-
-    socket_dir = embedded_db.start()
-    return f"postgres://postgres@/{name}?host={socket_dir}"
-
-
-def _admin_connection(url: str):
-    import psycopg
-
-    parts = urlsplit(url)
-    kwargs: dict[str, object] = {"dbname": "postgres", "autocommit": True}
-    if parts.hostname:
-        kwargs.update(host=parts.hostname, port=parts.port or 5432)
-    else:
-        kwargs["host"] = dict(p.split("=", 1) for p in parts.query.split("&") if p)["host"]
-    kwargs["user"] = parts.username or "postgres"
-    if parts.password:
-        kwargs["password"] = parts.password
-    return psycopg.connect(**kwargs)
-
-
-def _name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def database_exists(url: str) -> bool:
-    with _admin_connection(url) as conn:
-        return bool(
-            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_name(url)]).fetchone()
-        )
-
-
-def drop_database(url: str) -> None:
-    from psycopg import sql
-
-    with _admin_connection(url) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_name(url)))
-        )
-
-
-def create_database(url: str, *, fresh: bool) -> None:
-    from psycopg import sql
-
-    if fresh:
-        drop_database(url)
-    elif database_exists(url):
-        return
-    with _admin_connection(url) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_name(url))))
-
-
 def production_env(*, database: str, **overrides: str) -> dict[str, str]:
     """The environment of a production deployment on 127.0.0.1, minus TLS."""
-    env = {k: v for k, v in os.environ.items() if k not in _DROPPED_VARIABLES}
+    env = caller_env()
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="false",
@@ -145,14 +94,6 @@ def manage(*args: str, env: dict[str, str], quiet: bool = True) -> None:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     if not quiet:
         print(result.stdout, end="")
-
-
-def prepare_database(env: dict[str, str], *, sample_content: bool = True) -> None:
-    """Migrate, create the cache table (used when REDIS_URL is unset) and load samples."""
-    manage("migrate", "--no-input", env=env)
-    manage("createcachetable", env=env)
-    if sample_content:
-        manage("load_sample_content", env=env)
 
 
 class Gunicorn:
