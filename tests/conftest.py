@@ -1,4 +1,4 @@
-"""Fixtures shared by every test module."""
+"""Fixtures shared by every test module (plain helpers live in tests/helpers.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import UserFactory
+from tests.helpers import client_for
 from tests.workers import queue  # noqa: F401  (a fixture for tests that run workers)
 
 
@@ -47,16 +48,6 @@ def other_member(db):
 @pytest.fixture
 def editor(db):
     return UserFactory(email="editor@example.com", is_staff=True)
-
-
-def client_for(user) -> APIClient:
-    """An API client authenticated with a real token of `user`."""
-    from accounts.services import issue_token
-
-    _, token = issue_token(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return client
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.test import Client
 from knox.models import AuthToken
 
 from tests.accounts.factories import UserFactory
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 NEW = "a fresh admin-set passphrase"

@@ -2,7 +2,7 @@ import pytest
 
 from accounts.models import User
 from tests.accounts.factories import PASSWORD
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.core import mail
 from accounts.models import User
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.accounts.mail import link_token
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.workers import run_workers
 
 CHANGE = "/api/v1/me/email/"

@@ -6,7 +6,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from tests.accounts.factories import UserFactory
 from tests.accounts.mail import link_token
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.workers import job_states, run_workers
 
 REQUEST = "/api/v1/auth/password-reset/"

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import PASSWORD
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from accounts import tokens
 from accounts.models import User
 from tests.accounts.factories import UserFactory
 from tests.accounts.mail import link_token
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.workers import run_workers
 
 VERIFY = "/api/v1/auth/verify-email/"

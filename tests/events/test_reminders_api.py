@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from events.models import EventStatus, Reminder
-from tests.conftest import client_for
 from tests.events.factories import EventFactory, ReminderFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

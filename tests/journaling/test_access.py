@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.journaling.conftest import SECRET, journal_snapshot
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from accounts.models import User
 from journaling import services
 from journaling.models import JournalEntry
 from tests.accounts.factories import UserFactory
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

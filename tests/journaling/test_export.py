@@ -14,7 +14,7 @@ from django.http import StreamingHttpResponse
 
 from strategies.models import Prompt, Strategy
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.journaling.factories import TombstoneFactory
 from tests.strategies.factories import ExerciseFactory, PromptFactory
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.security.resources import (
     EXPECTATIONS,
     Expectation,

@@ -17,7 +17,7 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.security.resources import EXPECTATIONS, build_world, personal_rows
 from tests.security.routes import Operation, private_operations, read_only_fields
 

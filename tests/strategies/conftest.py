@@ -12,7 +12,7 @@ from django.utils import timezone
 from strategies.generator import generate
 from strategies.models import Guide, GuideRelation
 from tests.accounts.factories import UserFactory
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.strategies.factories import (
     ExerciseFactory,
     GuideFactory,
