@@ -24,6 +24,9 @@ from typing import IO
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 LOOPBACK = "127.0.0.1"
+# For a server whose requests never reach the database (the middleware answers first):
+# nothing listens there, so a query that does get through fails loudly.
+UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
 
 # Variables of the caller (a developer's shell, make, pytest) that must not leak into a
 # process meant to look like a fresh deployment.

@@ -10,19 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from harness.server import Gunicorn, free_port, production_env
-
-# The middleware answers before any view: no request here reaches the database.
-UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    env = production_env(database=UNUSED_DATABASE)
-    with Gunicorn(port=free_port(range(8162, 8166)), env=env, log_path=log) as gunicorn:
-        yield gunicorn
-
 
 def chunked(url: str, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(url)
@@ -45,8 +32,8 @@ def chunked(url: str, method: str, path: str) -> tuple[int, dict[str, str], byte
     ("method", "path"),
     [("PATCH", "/api/v1/me/"), ("POST", "/api/v1/journal/entries/"), ("POST", "/admin/login/")],
 )
-def test_a_chunked_body_is_refused_with_411(server, method, path):
-    status, headers, body = chunked(server.url, method, path)
+def test_a_chunked_body_is_refused_with_411(databaseless_server, method, path):
+    status, headers, body = chunked(databaseless_server.url, method, path)
     assert status == 411, body[:300]
     assert headers["Content-Type"].startswith("application/json")
     assert json.loads(body)["errors"][0]["code"] == "length_required"

@@ -10,9 +10,7 @@ import sys
 import pytest
 
 from config.healthcheck import host_header
-from harness.server import BASE_DIR, Gunicorn, fetch, free_port, production_env
-
-UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
+from harness.server import BASE_DIR, UNUSED_DATABASE, Gunicorn, fetch, free_port, production_env
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,10 @@ import time
 
 import pytest
 
-from harness.server import Gunicorn, fetch, free_port, production_env
+from harness.server import UNUSED_DATABASE, Gunicorn, fetch, free_port, production_env
 from tests.ops.proxy import SwitchableProxy
 from tests.ops.test_database_outage import _upstream
 
-UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
 WORKERS = 2
 OUTAGE_REQUESTS = 40
 

@@ -17,10 +17,9 @@ import secrets
 import pytest
 
 from core.logs import loggable_path, loggable_query
-from harness.server import Gunicorn, fetch, free_port, production_env
+from harness.server import UNUSED_DATABASE, Gunicorn, fetch, free_port, production_env
 from tests.security.routes import private_operations
 
-UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
 FEED_KEY = f"feedkey{secrets.token_hex(8)}"
 SEARCH_WORDS = f"lonely{secrets.token_hex(4)}"
 PUBLIC_TAG = f"publictag{secrets.token_hex(4)}"

@@ -15,9 +15,8 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from harness.server import BASE_DIR, Gunicorn, free_port, production_env
+from harness.server import BASE_DIR, UNUSED_DATABASE, Gunicorn, free_port, production_env
 
-UNUSED_DATABASE = "postgres://unused@127.0.0.1:1/unused"
 # Requests per second one sync worker served from the shared cache in that benchmark.
 MEASURED_REQUESTS_PER_WORKER = 260
 # At that rate, at most one restart per worker in this many seconds.
