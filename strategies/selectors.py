@@ -55,7 +55,9 @@ def guide_list(*, include_drafts: bool = False, now: datetime | None = None) -> 
     )
 
 
-def guide_detail(*, include_drafts: bool = False, now: datetime | None = None) -> QuerySet[Guide]:
+def guide_detail_list(
+    *, include_drafts: bool = False, now: datetime | None = None
+) -> QuerySet[Guide]:
     """One guide with tags, ordered strategies and the related guides the viewer may see."""
     now = now or timezone.now()
     related_targets = _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
@@ -92,7 +94,7 @@ def strategy_list(
     )
 
 
-def strategy_detail(
+def strategy_detail_list(
     *, include_drafts: bool = False, now: datetime | None = None
 ) -> QuerySet[Strategy]:
     """One strategy with its guide (and author), tags, exercises and prompts."""
@@ -165,7 +167,9 @@ def _count_subquery(rows: QuerySet, column: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def person_detail(*, include_drafts: bool = False, now: datetime | None = None) -> QuerySet[Person]:
+def person_detail_list(
+    *, include_drafts: bool = False, now: datetime | None = None
+) -> QuerySet[Person]:
     """People with the guides they wrote that the viewer may see, newest first."""
     guides = (
         _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)

@@ -52,7 +52,7 @@ class GuideViewSet(PublicContentViewSet):
 
     def get_queryset(self) -> QuerySet:
         if self.action == "retrieve":
-            return selectors.guide_detail(include_drafts=self.preview)
+            return selectors.guide_detail_list(include_drafts=self.preview)
         return selectors.guide_list(include_drafts=self.preview)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
@@ -73,7 +73,7 @@ class StrategyViewSet(PublicContentViewSet):
 
     def get_queryset(self) -> QuerySet:
         if self.action == "retrieve":
-            return selectors.strategy_detail(include_drafts=self.preview)
+            return selectors.strategy_detail_list(include_drafts=self.preview)
         return selectors.strategy_list(include_drafts=self.preview)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
@@ -131,7 +131,7 @@ class PersonViewSet(PublicPreviewMixin, mixins.RetrieveModelMixin, viewsets.Gene
     serializer_class = api.PersonDetailSerializer
 
     def get_queryset(self) -> QuerySet:
-        return selectors.person_detail(include_drafts=self.preview)
+        return selectors.person_detail_list(include_drafts=self.preview)
 
 
 @schema.search_view
