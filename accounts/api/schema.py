@@ -32,97 +32,79 @@ from accounts.services import EmailTakenError
 from core.schema import AutoSchema
 
 
-def _post(view: type, **schema: object) -> type:
-    return extend_schema_view(post=extend_schema(**schema))(view)
+def _post(*, errors: tuple[list[str], str] | None = None, **schema: object):
+    """The schema of a view whose one operation is `post`; `errors` adds the codes a
+    custom check can answer for a field, as `(codes, field_name)`."""
+
+    def decorate(view: type) -> type:
+        if errors is not None:
+            codes, field = errors
+            view = extend_validation_errors(codes, field_name=field, methods=["post"])(view)
+        return extend_schema_view(post=extend_schema(**schema))(view)
+
+    return decorate
 
 
-def register_view(view: type) -> type:
-    return _post(
-        view,
-        request=RegisterSerializer,
-        responses={202: DetailSerializer},
-        summary="Create an account (then sign in with auth/login)",
-        description="The answer is the same whether or not the email already has an "
-        "account: a new address gets a verification link, an existing account's owner "
-        "is told of the attempt by email. Unverified members can sign in and keep their "
-        "journal.",
-    )
+register_view = _post(
+    request=RegisterSerializer,
+    responses={202: DetailSerializer},
+    summary="Create an account (then sign in with auth/login)",
+    description="The answer is the same whether or not the email already has an "
+    "account: a new address gets a verification link, an existing account's owner "
+    "is told of the attempt by email. Unverified members can sign in and keep their "
+    "journal.",
+)
 
+login_view = _post(
+    errors=(["invalid_credentials"], "non_field_errors"),
+    request=LoginSerializer,
+    responses={200: TokenSerializer},
+    summary="Exchange email and password for a new device token",
+    description="Name the device with `device`; it shows in `GET /api/v1/me/devices/`.",
+)
 
-def login_view(view: type) -> type:
-    view = extend_validation_errors(
-        ["invalid_credentials"], field_name="non_field_errors", methods=["post"]
-    )(view)
-    return _post(
-        view,
-        request=LoginSerializer,
-        responses={200: TokenSerializer},
-        summary="Exchange email and password for a new device token",
-        description="Name the device with `device`; it shows in `GET /api/v1/me/devices/`.",
-    )
+logout_view = _post(
+    request=None,
+    responses={204: OpenApiResponse(description="This token no longer works.")},
+    summary="Revoke the token used for this request",
+)
 
+logout_all_view = _post(
+    request=None,
+    responses={204: OpenApiResponse(description="No token of this member works any more.")},
+    summary="Revoke every token of the member (all devices)",
+)
 
-def logout_view(view: type) -> type:
-    return _post(
-        view,
-        request=None,
-        responses={204: OpenApiResponse(description="This token no longer works.")},
-        summary="Revoke the token used for this request",
-    )
+password_reset_view = _post(
+    request=PasswordResetSerializer,
+    responses={202: DetailSerializer},
+    summary="Email a password-reset link",
+    description="The answer is the same whether or not the email has an account.",
+)
 
+password_reset_confirm_view = _post(
+    request=PasswordResetConfirmSerializer,
+    responses={200: DetailSerializer},
+    summary="Set a new password with the emailed token",
+    description="Every token of the account stops working.",
+)
 
-def logout_all_view(view: type) -> type:
-    return _post(
-        view,
-        request=None,
-        responses={204: OpenApiResponse(description="No token of this member works any more.")},
-        summary="Revoke every token of the member (all devices)",
-    )
+email_verify_view = _post(
+    errors=([EmailTakenError.default_code], "token"),
+    request=EmailTokenSerializer,
+    responses={200: DetailSerializer},
+    summary="Confirm an email address with the emailed token",
+    description="Works signed in or not. For an email change, the account's address "
+    "becomes the new one and the old address is told. Opening a link twice is "
+    "harmless; a bad or expired token is a 400.",
+)
 
-
-def password_reset_view(view: type) -> type:
-    return _post(
-        view,
-        request=PasswordResetSerializer,
-        responses={202: DetailSerializer},
-        summary="Email a password-reset link",
-        description="The answer is the same whether or not the email has an account.",
-    )
-
-
-def password_reset_confirm_view(view: type) -> type:
-    return _post(
-        view,
-        request=PasswordResetConfirmSerializer,
-        responses={200: DetailSerializer},
-        summary="Set a new password with the emailed token",
-        description="Every token of the account stops working.",
-    )
-
-
-def email_verify_view(view: type) -> type:
-    view = extend_validation_errors(
-        [EmailTakenError.default_code], field_name="token", methods=["post"]
-    )(view)
-    return _post(
-        view,
-        request=EmailTokenSerializer,
-        responses={200: DetailSerializer},
-        summary="Confirm an email address with the emailed token",
-        description="Works signed in or not. For an email change, the account's address "
-        "becomes the new one and the old address is told. Opening a link twice is "
-        "harmless; a bad or expired token is a 400.",
-    )
-
-
-def email_verify_resend_view(view: type) -> type:
-    return _post(
-        view,
-        request=None,
-        responses={202: DetailSerializer},
-        summary="Mail your verification link again",
-        description="Nothing is sent once the address is verified.",
-    )
+email_verify_resend_view = _post(
+    request=None,
+    responses={202: DetailSerializer},
+    summary="Mail your verification link again",
+    description="Nothing is sent once the address is verified.",
+)
 
 
 def me_view(view: type) -> type:
@@ -143,34 +125,25 @@ def me_view(view: type) -> type:
     )(view)
 
 
-def email_change_view(view: type) -> type:
-    view = extend_validation_errors(["wrong_password"], field_name="password", methods=["post"])(
-        view
-    )
-    return _post(
-        view,
-        request=EmailChangeSerializer,
-        responses={202: DetailSerializer},
-        summary="Change your email (needs your password)",
-        description="Mails a link to the new address; the account keeps its address until "
-        "the link is opened (`POST /api/v1/auth/verify-email/`), then the old address is "
-        "told. The answer is the same if another account has the new address.",
-    )
+email_change_view = _post(
+    errors=(["wrong_password"], "password"),
+    request=EmailChangeSerializer,
+    responses={202: DetailSerializer},
+    summary="Change your email (needs your password)",
+    description="Mails a link to the new address; the account keeps its address until "
+    "the link is opened (`POST /api/v1/auth/verify-email/`), then the old address is "
+    "told. The answer is the same if another account has the new address.",
+)
 
-
-def password_change_view(view: type) -> type:
-    view = extend_validation_errors(["wrong_password"], field_name="password", methods=["post"])(
-        view
-    )
-    return _post(
-        view,
-        # The path alone would give `me_password`, which says nothing of the action.
-        operation_id="me_password_change",
-        request=PasswordChangeSerializer,
-        responses={200: DetailSerializer},
-        summary="Change your password",
-        description="Every other token of the account stops working; this one keeps working.",
-    )
+password_change_view = _post(
+    errors=(["wrong_password"], "password"),
+    # The path alone would give `me_password`, which says nothing of the action.
+    operation_id="me_password_change",
+    request=PasswordChangeSerializer,
+    responses={200: DetailSerializer},
+    summary="Change your password",
+    description="Every other token of the account stops working; this one keeps working.",
+)
 
 
 class ExportSchema(AutoSchema):

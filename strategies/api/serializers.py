@@ -178,6 +178,10 @@ class GuideDetailSerializer(serializers.ModelSerializer):
         return reverse("help", request=self.context.get("request"))
 
 
+# What every shape of a strategy starts with, in this order.
+STRATEGY_FIELDS = ["id", "url", "title", "slug", "position", "summary", "smallest_step"]
+
+
 class StrategySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
     guide = GuideRefSerializer(read_only=True)
@@ -185,18 +189,7 @@ class StrategySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Strategy
-        fields = [
-            "id",
-            "url",
-            "title",
-            "slug",
-            "position",
-            "summary",
-            "smallest_step",
-            "guide",
-            "tags",
-            "updated_at",
-        ]
+        fields = [*STRATEGY_FIELDS, "guide", "tags", "updated_at"]
         read_only_fields = fields
         extra_kwargs = {"position": {"help_text": "Place in its guide, first is lowest."}}
 
@@ -228,26 +221,17 @@ class PromptInStrategySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StrategyDetailSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
-    guide = GuideRefSerializer(read_only=True)
+class StrategyDetailSerializer(StrategySerializer):
     author = PersonRefSerializer(
         source="guide.author", read_only=True, allow_null=True, help_text="Author of the guide."
     )
-    tags = TagRefSerializer(many=True, read_only=True)
     exercises = ExerciseInStrategySerializer(many=True, read_only=True)
     prompts = PromptInStrategySerializer(many=True, read_only=True)
 
     class Meta:
         model = Strategy
         fields = [
-            "id",
-            "url",
-            "title",
-            "slug",
-            "position",
-            "summary",
-            "smallest_step",
+            *STRATEGY_FIELDS,
             "body_markdown",
             "body_html",
             "guide",
