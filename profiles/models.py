@@ -109,3 +109,28 @@ class SavedItem(models.Model):
     @property
     def target(self) -> Guide | Strategy | Exercise | Event:
         return getattr(self, self.type)
+
+
+class GuideEngagement(Guide):
+    """The admin's window on what helps, per guide: how many members saved it and the
+    mood lift members recorded with its strategies. Counts and averages only."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "guide engagement"
+        verbose_name_plural = "engagement per guide"
+
+    def __str__(self) -> str:
+        return f"Engagement with {self.title}"
+
+
+class StrategyEngagement(Strategy):
+    """The same, per strategy."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "strategy engagement"
+        verbose_name_plural = "engagement per strategy"
+
+    def __str__(self) -> str:
+        return f"Engagement with {self.title}"
