@@ -81,6 +81,11 @@ class PersonDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# What every full shape of a guide starts with, in this order.
+GUIDE_FIELDS = ["id", "url", "title", "slug", "summary", "status", "published_at"]
+GUIDE_EXTRA_KWARGS = {"status": {"help_text": "Always `published` outside an editor's preview."}}
+
+
 class GuideSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="guide-detail", lookup_field="slug")
     author = PersonRefSerializer(read_only=True, allow_null=True)
@@ -91,13 +96,7 @@ class GuideSerializer(serializers.ModelSerializer):
     class Meta:
         model = Guide
         fields = [
-            "id",
-            "url",
-            "title",
-            "slug",
-            "summary",
-            "status",
-            "published_at",
+            *GUIDE_FIELDS,
             "updated_at",
             "cover_image",
             "author",
@@ -105,9 +104,11 @@ class GuideSerializer(serializers.ModelSerializer):
             "strategy_count",
         ]
         read_only_fields = fields
-        extra_kwargs = {
-            "status": {"help_text": "Always `published` outside an editor's preview."},
-        }
+        extra_kwargs = GUIDE_EXTRA_KWARGS
+
+
+# What every shape of a strategy starts with, in this order.
+STRATEGY_FIELDS = ["id", "url", "title", "slug", "position", "summary", "smallest_step"]
 
 
 class StrategyInGuideSerializer(serializers.ModelSerializer):
@@ -115,15 +116,12 @@ class StrategyInGuideSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Strategy
-        fields = ["id", "url", "title", "slug", "position", "summary", "smallest_step"]
+        fields = STRATEGY_FIELDS
         read_only_fields = fields
 
 
-class GuideDetailSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="guide-detail", lookup_field="slug")
-    author = PersonRefSerializer(read_only=True, allow_null=True)
-    tags = TagRefSerializer(many=True, read_only=True)
-    cover_image = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
+class GuideDetailSerializer(GuideSerializer):
+    strategy_count = None  # the detail lists the strategies themselves
     strategies = StrategyInGuideSerializer(
         many=True, read_only=True, help_text="In the order the editors chose."
     )
@@ -137,13 +135,7 @@ class GuideDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Guide
         fields = [
-            "id",
-            "url",
-            "title",
-            "slug",
-            "summary",
-            "status",
-            "published_at",
+            *GUIDE_FIELDS,
             "created_at",
             "updated_at",
             "cover_image",
@@ -159,7 +151,7 @@ class GuideDetailSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "status": {"help_text": "Always `published` outside an editor's preview."},
+            **GUIDE_EXTRA_KWARGS,
             "body_html": {"help_text": "Sanitised HTML rendered from `body_markdown`."},
             "disclaimer_html": {"help_text": "Sanitised HTML rendered from `disclaimer_markdown`."},
         }
@@ -176,10 +168,6 @@ class GuideDetailSerializer(serializers.ModelSerializer):
 
     def get_help_url(self, guide: Guide) -> str:
         return reverse("help", request=self.context.get("request"))
-
-
-# What every shape of a strategy starts with, in this order.
-STRATEGY_FIELDS = ["id", "url", "title", "slug", "position", "summary", "smallest_step"]
 
 
 class StrategySerializer(serializers.ModelSerializer):
