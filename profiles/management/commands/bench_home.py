@@ -57,6 +57,8 @@ class Command(JournalBench):
         )
         self.stdout.write(f"{'what':<40} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}  n")
         for label, url in [
+            # The floor on this machine right now: token check and one row.
+            ("me (baseline)", "/api/v1/me/"),
             ("home", "/api/v1/me/home/"),
             ("recommendations (20)", "/api/v1/me/recommendations/"),
             ("recommendations (50)", "/api/v1/me/recommendations/?limit=50"),
