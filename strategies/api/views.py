@@ -31,7 +31,7 @@ from strategies.api.filters import (
 )
 from strategies.api.help import HELP_CONTENT
 from strategies.api.preview import PublicPreviewMixin
-from strategies.extensions import attach_detail_extras, search_sources
+from strategies.extensions import Target, attach_detail_extras, search_sources
 
 
 @schema.previewable
@@ -41,10 +41,27 @@ class PublicContentViewSet(PublicPreviewMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     filter_backends = [DjangoFilterBackend, ContentOrderingFilter]
+    detail_serializer_class: type[serializers.Serializer] | None = None
+    # The target other apps' detail extras register for ("guide", "strategy"), if any.
+    extras_target: Target | None = None
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        item = self.get_object()
+        if self.extras_target is not None:
+            attach_detail_extras(self.extras_target, item)
+        return Response(self.get_serializer(item).data)
 
 
 @schema.content_viewset("guides", detail_noun="guide, with its strategies")
 class GuideViewSet(PublicContentViewSet):
+    serializer_class = api.GuideSerializer
+    detail_serializer_class = api.GuideDetailSerializer
+    extras_target = "guide"
     filterset_class = GuideFilter
     ordering_fields = ["published_at", "updated_at", "title"]
     ordering = ["-published_at", "-id"]
@@ -55,17 +72,12 @@ class GuideViewSet(PublicContentViewSet):
             return selectors.guide_detail_list(include_drafts=self.preview)
         return selectors.guide_list(include_drafts=self.preview)
 
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        return api.GuideDetailSerializer if self.action == "retrieve" else api.GuideSerializer
-
-    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
-        guide = self.get_object()
-        attach_detail_extras("guide", guide)
-        return Response(self.get_serializer(guide).data)
-
 
 @schema.content_viewset("strategies", detail_noun="strategy, with its exercises")
 class StrategyViewSet(PublicContentViewSet):
+    serializer_class = api.StrategySerializer
+    detail_serializer_class = api.StrategyDetailSerializer
+    extras_target = "strategy"
     filterset_class = StrategyFilter
     ordering_fields = ["title", "updated_at", "position"]
     ordering = ["-guide__published_at", "-guide_id", "position", "id"]
@@ -75,16 +87,6 @@ class StrategyViewSet(PublicContentViewSet):
         if self.action == "retrieve":
             return selectors.strategy_detail_list(include_drafts=self.preview)
         return selectors.strategy_list(include_drafts=self.preview)
-
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action == "retrieve":
-            return api.StrategyDetailSerializer
-        return api.StrategySerializer
-
-    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
-        strategy = self.get_object()
-        attach_detail_extras("strategy", strategy)
-        return Response(self.get_serializer(strategy).data)
 
 
 @schema.content_viewset("exercises", detail_noun="exercise")
