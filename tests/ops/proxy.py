@@ -1,6 +1,6 @@
-"""A TCP proxy in front of the test database that can be cut and restored, so a real
-server can lose its database mid-flight and get it back, without stopping PostgreSQL
-for everyone else using it."""
+"""A TCP proxy in front of the test database (or a Redis) that can be cut and restored,
+or frozen and thawed, so a real server can lose its database mid-flight and get it back,
+without stopping PostgreSQL for everyone else using it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import contextlib
 import selectors
 import socket
 import threading
+import time
 
 CHUNK = 65536
 
@@ -15,7 +16,9 @@ CHUNK = 65536
 class SwitchableProxy:
     """Forwards 127.0.0.1:`port` to `upstream` (a (host, port) pair or a Unix socket
     path). `cut()` drops every open connection and closes the port, so new connections
-    are refused at once; `restore()` opens it again."""
+    are refused at once; `restore()` opens it again. `freeze()` is a hung server: every
+    connection stays open and new ones are accepted, but no byte is forwarded either
+    way until `thaw()`."""
 
     def __init__(self, upstream: tuple[str, int] | str, port: int) -> None:
         self.upstream = upstream
@@ -23,6 +26,7 @@ class SwitchableProxy:
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self.frozen = False
 
     def __enter__(self) -> SwitchableProxy:
         self.restore()
@@ -40,6 +44,7 @@ class SwitchableProxy:
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def cut(self) -> None:
+        self.frozen = False  # so that every pump wakes up to its closed sockets
         with self._lock:
             listener, self._listener = self._listener, None
             doomed, self._sockets = self._sockets, set()
@@ -51,6 +56,12 @@ class SwitchableProxy:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
+
+    def freeze(self) -> None:
+        self.frozen = True
+
+    def thaw(self) -> None:
+        self.frozen = False
 
     def _connect_upstream(self) -> socket.socket:
         if isinstance(self.upstream, str):
@@ -86,7 +97,10 @@ class SwitchableProxy:
                 selector.register(sock, selectors.EVENT_READ)
             try:
                 while True:
-                    for key, _ in selector.select(timeout=1):
+                    if self.frozen:
+                        time.sleep(0.05)
+                        continue
+                    for key, _ in selector.select(timeout=0.2):
                         data = key.fileobj.recv(CHUNK)
                         if not data:
                             return
