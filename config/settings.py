@@ -156,8 +156,26 @@ if env.bool("DATABASE_POOL", default=False):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
-    "DATABASE_CONNECT_TIMEOUT", default=3
+# Every wait on the database is bounded, so an outage or a hung server is a 503 within
+# seconds, never a worker held until gunicorn kills it: connecting (libpq), a statement
+# or a lock wait (the server cancels it), and a server that answers nothing at all
+# (`core.database` shuts the socket a second after the statement timeout). 0: no bound.
+# One-off commands that need longer statements (a migration on a big table) set
+# DATABASE_STATEMENT_TIMEOUT=0 for their own run.
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=5)
+DATABASE_LOCK_TIMEOUT = env.float("DATABASE_LOCK_TIMEOUT", default=3)
+DATABASES["default"]["ENGINE"] = "core.database"
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+    options=(
+        f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+        f" -c lock_timeout={int(DATABASE_LOCK_TIMEOUT * 1000)}"
+        # A worker that died inside a transaction must not hold its locks for long.
+        " -c idle_in_transaction_session_timeout=60000"
+    ),
+)
+DATABASES["default"]["CLIENT_TIMEOUT"] = (
+    DATABASE_STATEMENT_TIMEOUT + 1 if DATABASE_STATEMENT_TIMEOUT else 0
 )
 if test_database_name := env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": test_database_name}

