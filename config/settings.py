@@ -185,10 +185,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache: shared by every gunicorn worker (throttle counters, public responses) -----
 if redis_url := env.str("REDIS_URL", default=""):
     CACHES = {
+        # Redis may go away: each process then carries on from its own memory
+        # (core/cache.py), every call to Redis bounded by these socket timeouts.
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="breakthrough"),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+            },
         }
     }
 else:

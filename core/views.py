@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from csp.decorators import csp_replace
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import DATABASE_ERRORS, ServiceUnavailable, json_error
+from core.errors import DATABASE_ERRORS, ServiceUnavailable, error_payload
 
 # Swagger UI and ReDoc style themselves inline and ReDoc starts a worker from a blob;
 # every script, style sheet and font still comes from our own static files.
@@ -43,17 +44,42 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database answers a query."""
+    """Readiness, dependency by dependency: `{"database": "ok", "cache": "down"}`.
+
+    Only the database makes it a 503: nothing works without it. A cache that does not
+    answer is reported, and `status` is `degraded`, but the instance stays ready: each
+    process then serves from its own memory and throttles per process (core/cache.py).
+    """
+    checks = {"database": _database_status(), "cache": _cache_status()}
+    if checks["database"] != "ok":
+        payload = error_payload(
+            ServiceUnavailable.default_code, "The database is unreachable.", status_code=503
+        )
+        response = JsonResponse({**payload, "checks": checks}, status=503)
+        response["Retry-After"] = "5"
+        return response
+    status = "ok" if checks["cache"] == "ok" else "degraded"
+    return JsonResponse({"status": status, **checks})
+
+
+def _database_status() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DATABASE_ERRORS:
-        return json_error(
-            ServiceUnavailable.default_code,
-            "The database is unreachable.",
-            status_code=503,
-        )
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return "down"
+    return "ok"
+
+
+def _cache_status() -> str:
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        return "ok" if ping() else "down"
+    try:
+        cache.get("readyz-probe")
+    except Exception:
+        return "down"
+    return "ok"
 
 
 BENCH_CEILING_PAYLOAD = {"status": "ok", "service": "breakthrough"}

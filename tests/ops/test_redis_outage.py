@@ -35,7 +35,7 @@ class RedisServer:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [
-                "redis-server",
+                shutil.which("redis-server") or "redis-server",
                 "--port",
                 str(self.port),
                 "--bind",
