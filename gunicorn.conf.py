@@ -10,7 +10,12 @@ from core.logs import JsonFormatter, loggable_path, loggable_query
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads, so that a slow client (a body trickling in over a bad network) holds one
+# thread, not a whole worker: with sync workers two such clients stalled the service
+# until gunicorn's timeout. gthread also keeps idle keep-alive connections out of the
+# threads. Throughput against sync: README.md, "Slow clients".
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
