@@ -21,6 +21,9 @@ _LOCAL_DEFAULTS = {
     "DJANGO_CSRF_COOKIE_SECURE": "false",
     # Django's test runner swaps in its in-memory backend whatever this names.
     "EMAIL_URL": "memorymail://",
+    # Creating and dropping the test databases can take longer than production's bound
+    # on a busy machine; the servers the tests start keep that bound.
+    "DATABASE_STATEMENT_TIMEOUT": "0",
 }
 
 

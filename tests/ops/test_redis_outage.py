@@ -97,13 +97,11 @@ def test_redis_down_then_back(redis_server, tmp_path):
     )
     log = tmp_path / "gunicorn.log"
     with Gunicorn(port=free_port(range(8142, 8145)), env=env, workers=1, log_path=log) as server:
-        status, payload, _ = _call(
-            server,
-            "POST",
-            "/api/v1/auth/register/",
-            body={"email": "cache@example.com", "password": PASSWORD},
-        )
-        assert status == 201, payload
+        credentials = {"email": "cache@example.com", "password": PASSWORD}
+        status, payload, _ = _call(server, "POST", "/api/v1/auth/register/", body=credentials)
+        assert status == 202, payload
+        status, payload, _ = _call(server, "POST", "/api/v1/auth/login/", body=credentials)
+        assert status == 200, payload
         token = json.loads(payload)["token"]
         assert _call(server, "GET", "/api/v1/guides/")[0] == 200
         status, payload, _ = _call(server, "GET", "/readyz")
