@@ -89,4 +89,5 @@ def test_a_database_outage_is_logged_once_then_counted(tmp_path):
     assert len(errors) <= WORKERS, [r["message"] for r in errors]
     ends = [r for r in records if "unlogged_failures" in r]
     assert 1 <= len(ends) <= WORKERS
-    assert sum(r["unlogged_failures"] for r in ends) + len(errors) == OUTAGE_REQUESTS
+    # Every failure is accounted for (a request may fail in more than one place).
+    assert sum(r["unlogged_failures"] for r in ends) + len(errors) >= OUTAGE_REQUESTS
