@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from bench.server import Gunicorn, free_port, production_env
+from harness.server import Gunicorn, free_port, production_env
 from tests.ops.proxy import SwitchableProxy
 from tests.ops.test_database_outage import (
     RECOVERY_SECONDS,

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from bench.server import Gunicorn, fetch, free_port, port_answers, production_env
+from harness.server import Gunicorn, fetch, free_port, port_answers, production_env
 from tests.accounts.factories import PASSWORD
 from tests.ops.proxy import SwitchableProxy
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from bench.server import Gunicorn, fetch, free_port, production_env
+from harness.server import Gunicorn, fetch, free_port, production_env
 
 SLOW_CLIENTS = 2
 
