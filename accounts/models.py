@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 
-from core.validators import validate_timezone
+from core.validators import validate_one_line, validate_timezone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -38,7 +38,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     model permissions. `timezone` decides what "today" means for the member's journal."""
 
     email = models.EmailField(max_length=254, unique=True)
-    display_name = models.CharField(max_length=80, blank=True)
+    display_name = models.CharField(max_length=80, blank=True, validators=[validate_one_line])
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
@@ -83,7 +83,9 @@ class Device(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     token = models.OneToOneField("knox.AuthToken", on_delete=models.CASCADE, related_name="device")
-    label = models.CharField(max_length=DEVICE_LABEL_MAX_LENGTH, blank=True)
+    label = models.CharField(
+        max_length=DEVICE_LABEL_MAX_LENGTH, blank=True, validators=[validate_one_line]
+    )
 
     class Meta:
         ordering = ["id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from functools import cache
 
@@ -48,3 +49,24 @@ def validate_timezone(value: str) -> None:
             code="invalid_timezone",
             params={"value": value},
         )
+
+
+# C0 and C1 control characters and DEL: a line break in a one-line field ends a mail
+# header or an iCalendar content line early; the others print as nothing.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def validate_one_line(value: str) -> None:
+    """Titles, names and other one-line text: no line breaks, tabs or other control
+    characters."""
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Use one line of text: line breaks, tabs and control characters are not allowed.",
+            code="control_characters",
+        )
+
+
+def one_line(value: str) -> str:
+    """`value` safe for a mail header or a one-line calendar property, whatever it
+    holds: runs of whitespace and control characters become one space."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split())

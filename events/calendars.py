@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 from icalendar import Calendar, Conference, Timezone, vDuration, vText
 from icalendar import Event as ICalEvent
 
+from core.validators import one_line
 from events.models import DEFAULT_TIMEZONE, Event, EventStatus
 
 PRODID = "-//Breakthrough//Events 1.0//EN"
@@ -61,7 +62,8 @@ def plain_description(event: Event) -> str:
         links.append(f"Podcast: {event.podcast_url}")
     if links:
         parts.append("\n".join(links))
-    return "\n\n".join(parts)
+    # A lone CR would end the content line; calendars want LF, which icalendar escapes.
+    return "\n\n".join(parts).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _location(event: Event) -> str:
@@ -84,7 +86,7 @@ def _ical_event(event: Event, *, url: str) -> ICalEvent:
         conferences.append(Conference(event.podcast_url, feature=["AUDIO"], label="Podcast"))
     return ICalEvent.new(
         uid=event.ical_uid,
-        summary=event.title,
+        summary=one_line(event.title),
         start=event.local_start,
         end=event.local_end,
         stamp=event.updated_at.astimezone(UTC),
@@ -93,7 +95,7 @@ def _ical_event(event: Event, *, url: str) -> ICalEvent:
         sequence=event.sequence,
         status=ICAL_STATUS[EventStatus(event.status)],
         description=plain_description(event) or None,
-        location=_location(event) or None,
+        location=one_line(_location(event)) or None,
         url=url,
         conferences=conferences or None,
     )
@@ -116,7 +118,7 @@ def build_calendar(
     calendar = Calendar.new(
         prodid=PRODID,
         uid=uid,
-        name=name,
+        name=one_line(name),
         method="PUBLISH",
         calscale="GREGORIAN",
     )

@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.models import MarkdownRenderingModel, TimeStampedModel
-from core.validators import validate_timezone
+from core.validators import validate_one_line, validate_timezone
 from strategies.models import Guide, Person, Strategy, weighted_vector
 
 DEFAULT_TIMEZONE = "America/New_York"
@@ -70,7 +70,7 @@ class Series(MarkdownRenderingModel, TimeStampedModel):
 
     markdown_fields = ("description",)
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     slug = models.SlugField(max_length=200, unique=True)
     description_markdown = models.TextField(blank=True)
     description_html = models.TextField(blank=True, editable=False)
@@ -191,7 +191,7 @@ class Event(MarkdownRenderingModel, TimeStampedModel):
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     slug = models.SlugField(max_length=200, unique=True)
     description_markdown = models.TextField(blank=True)
     description_html = models.TextField(blank=True, editable=False)
@@ -203,7 +203,10 @@ class Event(MarkdownRenderingModel, TimeStampedModel):
         max_length=12, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
     location = models.CharField(
-        max_length=200, blank=True, help_text='Where it happens; "Online" for a stream only.'
+        max_length=200,
+        blank=True,
+        help_text='Where it happens; "Online" for a stream only.',
+        validators=[validate_one_line],
     )
     stream_url = https_url_field()
     podcast_url = https_url_field()
@@ -213,7 +216,10 @@ class Event(MarkdownRenderingModel, TimeStampedModel):
     guides = models.ManyToManyField(Guide, blank=True, related_name="events")
     strategies = models.ManyToManyField(Strategy, blank=True, related_name="events")
     reflection_prompt = models.CharField(
-        max_length=500, blank=True, help_text="A question to write about after the event."
+        max_length=500,
+        blank=True,
+        help_text="A question to write about after the event.",
+        validators=[validate_one_line],
     )
     sequence = models.PositiveIntegerField(default=0, editable=False)
     search_vector = models.GeneratedField(
@@ -375,6 +381,19 @@ class Reminder(models.Model):
     @property
     def remind_at(self) -> datetime:
         return self.event.starts_at - timedelta(minutes=self.minutes_before)
+
+    @property
+    def current_state(self) -> str:
+        """The state for the event as it stands now, before any worker has looked: a
+        reminder handled for an earlier start, or cancelled with an event that is back
+        on, is pending again (the worker sends it when due)."""
+        if self.event.status not in HAPPENING_STATUSES:
+            return self.state
+        if self.state == ReminderState.CANCELLED:
+            return ReminderState.PENDING
+        if self.state != ReminderState.PENDING and self.handled_for != self.event.starts_at:
+            return ReminderState.PENDING
+        return self.state
 
 
 class CancellationNotice(models.Model):

@@ -27,6 +27,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from core.models import TimeStampedModel
+from core.validators import validate_one_line
 from strategies.models import Exercise, Prompt, Strategy, weighted_vector
 
 # About 3,500 words: a long diary page. Requests over the cap get a 400; the database
@@ -55,7 +56,7 @@ class MemberTag(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_tags"
     )
-    name = models.CharField(max_length=TAG_MAX_LENGTH)
+    name = models.CharField(max_length=TAG_MAX_LENGTH, validators=[validate_one_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -95,7 +96,7 @@ class Commitment(TimeStampedModel):
     exercise = models.ForeignKey(
         Exercise, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.CharField(max_length=COMMITMENT_TEXT_MAX_LENGTH)
+    text = models.CharField(max_length=COMMITMENT_TEXT_MAX_LENGTH, validators=[validate_one_line])
     due_date = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     checked_in_at = models.DateTimeField(null=True, blank=True)
@@ -145,7 +146,9 @@ class JournalEntry(TimeStampedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_entries"
     )
-    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    title = models.CharField(
+        max_length=TITLE_MAX_LENGTH, blank=True, validators=[validate_one_line]
+    )
     body = models.TextField(blank=True, max_length=BODY_MAX_LENGTH)
     strategy = models.ForeignKey(
         Strategy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import MarkdownRenderingModel, TimeStampedModel
+from core.validators import validate_one_line
 
 SEARCH_CONFIG = "english"
 
@@ -34,7 +35,7 @@ def weighted_vector(*weighted_fields: tuple[str, str]) -> SearchVector:
 class Tag(models.Model):
     """A topic label shared by guides and strategies."""
 
-    name = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=60, unique=True, validators=[validate_one_line])
     slug = models.SlugField(max_length=60, unique=True)
 
     class Meta:
@@ -47,7 +48,7 @@ class Tag(models.Model):
 class Person(TimeStampedModel):
     """An author of guides and, in the events app, a host of events."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_one_line])
     slug = models.SlugField(max_length=120, unique=True)
     bio = models.TextField(blank=True, help_text="A short biography, plain text.")
     photo = models.ImageField(upload_to="people/", blank=True)
@@ -89,7 +90,7 @@ class Guide(MarkdownRenderingModel, TimeStampedModel):
 
     markdown_fields = ("body", "disclaimer")
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(blank=True, max_length=1000)
     body_markdown = models.TextField(blank=True)
@@ -201,13 +202,16 @@ class Strategy(MarkdownRenderingModel, TimeStampedModel):
 
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="strategies")
     position = models.PositiveIntegerField(default=0, db_index=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(blank=True, max_length=1000)
     body_markdown = models.TextField(blank=True)
     body_html = models.TextField(blank=True, editable=False)
     smallest_step = models.CharField(
-        max_length=280, blank=True, help_text='One line: the smallest next step ("Take Action").'
+        max_length=280,
+        blank=True,
+        help_text='One line: the smallest next step ("Take Action").',
+        validators=[validate_one_line],
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="strategies")
     search_vector = models.GeneratedField(
@@ -240,7 +244,7 @@ class Exercise(MarkdownRenderingModel, TimeStampedModel):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="exercises")
     position = models.PositiveIntegerField(default=0, db_index=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     slug = models.SlugField(max_length=200, unique=True)
     instructions_markdown = models.TextField(blank=True)
     instructions_html = models.TextField(blank=True, editable=False)
@@ -275,7 +279,7 @@ class Prompt(TimeStampedModel):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="prompts")
     position = models.PositiveIntegerField(default=0, db_index=True)
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=500, validators=[validate_one_line])
 
     objects = StrategyChildQuerySet.as_manager()
 

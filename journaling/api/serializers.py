@@ -11,6 +11,7 @@ from django.db.models import Model, Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.validators import validate_one_line
 from journaling.models import (
     BODY_MAX_LENGTH,
     CHECK_IN_NOTE_MAX_LENGTH,
@@ -165,7 +166,11 @@ class EntryContentSerializer(serializers.ModelSerializer):
     """What a member writes in an entry (shared by entries and check-ins)."""
 
     title = serializers.CharField(
-        max_length=TITLE_MAX_LENGTH, allow_blank=True, required=False, default=""
+        max_length=TITLE_MAX_LENGTH,
+        allow_blank=True,
+        required=False,
+        default="",
+        validators=[validate_one_line],
     )
     body = serializers.CharField(
         max_length=BODY_MAX_LENGTH,
@@ -310,6 +315,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     text = serializers.CharField(
         max_length=COMMITMENT_TEXT_MAX_LENGTH,
         required=False,
+        validators=[validate_one_line],
         help_text="What you will do; defaults to the exercise's title or the strategy's "
         "smallest step.",
     )

@@ -107,3 +107,20 @@ def test_the_event_file_of_a_stored_line_break_is_still_one_summary(api_client):
     (vevent,) = parse(response).walk("VEVENT")
     assert str(vevent["SUMMARY"]) == "The Talk Bcc: everyone@example.com"
     assert b"\r\nBcc:" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "attr"),
+    [
+        ("/api/v1/journal/entries/", {"title": "Two\nlines", "body": "Text"}, "title"),
+        ("/api/v1/journal/commitments/", {"text": "Walk\r\ndaily", "strategy": True}, "text"),
+        ("/api/v1/me/", {"display_name": "Sam\nX-Header: y"}, "display_name"),
+    ],
+)
+def test_members_one_line_fields_refuse_line_breaks(member_client, path, body, attr):
+    if body.get("strategy"):
+        body = {**body, "strategy": StrategyFactory().slug}
+    method = member_client.patch if path == "/api/v1/me/" else member_client.post
+    response = method(path, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == attr
