@@ -10,7 +10,13 @@ How "exactly once" holds with several workers:
 - Cancelled events get no reminder. The member gets one cancellation notice instead,
   even with several reminders for the event: the notice row's unique key decides which
   worker sends it (the loser's insert waits for the winner's commit, then conflicts).
-- SMTP failures are retried with exponential backoff, up to `MAX_ATTEMPTS`.
+- A cancelled event that is reinstated revives its reminders, and each member who was
+  told of the cancellation is told it is back on: deleting the notice row is the claim,
+  so one worker sends that, and a later cancellation is announced again.
+- Failures to send are retried with exponential backoff, up to `MAX_ATTEMPTS`; so is
+  any other error while handling one reminder, which never stops the others.
+- Subjects and calendar lines are built with `core.validators.one_line`, so a title
+  stored with a line break (from before titles refused them) cannot break a header.
 
 One caveat no database can remove: if a worker dies after the mail server accepted a
 message but before its commit, the claim is released and the reminder is sent again.
@@ -31,6 +37,7 @@ from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F,
 from django.urls import reverse
 from django.utils import timezone
 
+from core.validators import one_line
 from events.models import (
     HAPPENING_STATUSES,
     CancellationNotice,
@@ -53,6 +60,7 @@ SEND_ERRORS = (smtplib.SMTPException, OSError)
 class RunReport:
     sent: int = 0
     notices: int = 0
+    reinstated: int = 0
     missed: int = 0
     retried: int = 0
     failed: int = 0
@@ -61,7 +69,15 @@ class RunReport:
 
     @property
     def total(self) -> int:
-        return self.sent + self.notices + self.missed + self.retried + self.failed + self.skipped
+        return (
+            self.sent
+            + self.notices
+            + self.reinstated
+            + self.missed
+            + self.retried
+            + self.failed
+            + self.skipped
+        )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -111,6 +127,15 @@ def pending_cancellations(now: datetime):
     )
 
 
+def pending_reinstatements(now: datetime):
+    """Reminders left cancelled although their event is back on and still to come."""
+    return Reminder.objects.filter(
+        state=Reminder.State.CANCELLED,
+        event__status__in=HAPPENING_STATUSES,
+        event__starts_at__gt=now,
+    ).filter(_ready_to_try(now))
+
+
 def _claim(queryset) -> Reminder | None:
     return (
         queryset.select_for_update(skip_locked=True, of=("self",))
@@ -152,7 +177,7 @@ def reminder_message(reminder: Reminder) -> EmailMessage:
         "You asked for this reminder. Manage your reminders in your account.",
     ]
     return EmailMessage(
-        subject=f"Reminder: {event.title} ({reminder.get_minutes_before_display()})",
+        subject=f"Reminder: {one_line(event.title)} ({reminder.get_minutes_before_display()})",
         body="\n".join(lines),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[owner.email],
@@ -170,7 +195,26 @@ def cancellation_message(reminder: Reminder) -> EmailMessage:
         ]
     )
     return EmailMessage(
-        subject=f"Cancelled: {event.title}",
+        subject=f"Cancelled: {one_line(event.title)}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[owner.email],
+    )
+
+
+def reinstatement_message(reminder: Reminder) -> EmailMessage:
+    event, owner = reminder.event, reminder.owner
+    body = "\n".join(
+        [
+            f"{event.title} is going ahead after all.",
+            f"It starts {_when(event, _member_zone(owner))}.",
+            "Your reminders for it are back on.",
+            "",
+            f"Details and calendar file: {_event_url(event)}",
+        ]
+    )
+    return EmailMessage(
+        subject=f"Back on: {one_line(event.title)}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[owner.email],
@@ -237,7 +281,8 @@ def send_next_reminder(report: RunReport, now: datetime | None = None) -> bool:
             return True
         try:
             reminder_message(reminder).send(fail_silently=False)
-        except SEND_ERRORS as error:
+        except Exception as error:  # one bad reminder must never stop the others
+            _log_unexpected(reminder, error)
             _record_failure(reminder, error, now, report)
             return True
         _handled(reminder, Reminder.State.SENT, sent_at=now)
@@ -261,7 +306,8 @@ def send_next_cancellation(report: RunReport, now: datetime | None = None) -> bo
                 cancellation_message(reminder).send(fail_silently=False)
         except IntegrityError:
             report.skipped += 1  # another reminder of this member already told them
-        except SEND_ERRORS as error:
+        except Exception as error:
+            _log_unexpected(reminder, error)
             _record_failure(reminder, error, now, report, final_state=Reminder.State.CANCELLED)
             return True
         else:
@@ -270,10 +316,61 @@ def send_next_cancellation(report: RunReport, now: datetime | None = None) -> bo
     return True
 
 
+def send_next_reinstatement(report: RunReport, now: datetime | None = None) -> bool:
+    """Claim one cancelled reminder of an event that is back on: revive it, and tell its
+    member once (the worker that deletes their cancellation notice sends the news)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reminder = _claim(pending_reinstatements(now))
+        if reminder is None:
+            return False
+        report.handled_ids.append(reminder.pk)
+        try:
+            with transaction.atomic():
+                told, _ = CancellationNotice.objects.filter(
+                    owner=reminder.owner, event=reminder.event
+                ).delete()
+                if told:
+                    reinstatement_message(reminder).send(fail_silently=False)
+        except Exception as error:
+            _log_unexpected(reminder, error)
+            if reminder.attempts + 1 < MAX_ATTEMPTS:
+                _record_failure(reminder, error, now, report)
+                return True
+            # The news could not be sent; the reminders themselves still come back.
+            logger.exception(
+                "reminder %s: could not tell the member the event is back", reminder.pk
+            )
+            report.failed += 1
+        else:
+            if told:
+                report.reinstated += 1
+            else:
+                report.skipped += 1
+        reminder.state = Reminder.State.PENDING
+        reminder.handled_for = None
+        reminder.attempts = 0
+        reminder.next_attempt_at = None
+        reminder.last_error = ""
+        reminder.save(
+            update_fields=["state", "handled_for", "attempts", "next_attempt_at", "last_error"]
+        )
+    return True
+
+
+def _log_unexpected(reminder: Reminder, error: Exception) -> None:
+    if not isinstance(error, SEND_ERRORS):
+        logger.error("reminder %s: unexpected error", reminder.pk, exc_info=error)
+
+
 def run_once(*, limit: int | None = None) -> RunReport:
     """Handle everything due now (or at most `limit` reminders), then return."""
     report = RunReport()
     while limit is None or report.total < limit:
-        if not (send_next_cancellation(report) or send_next_reminder(report)):
+        if not (
+            send_next_cancellation(report)
+            or send_next_reinstatement(report)
+            or send_next_reminder(report)
+        ):
             break
     return report

@@ -275,6 +275,13 @@ class ReminderSerializer(serializers.ModelSerializer):
     remind_at = serializers.DateTimeField(
         read_only=True, help_text="When the email goes out: the event's start minus the offset."
     )
+    state = serializers.ChoiceField(
+        choices=Reminder.State.choices,
+        source="current_state",
+        read_only=True,
+        help_text="For the event as it stands now: after a reschedule or a reinstatement, "
+        "a reminder already handled is `pending` again.",
+    )
 
     class Meta:
         model = Reminder

@@ -14,7 +14,7 @@ from django.core import mail
 from events import reminders
 from events.models import EventStatus, Reminder
 from tests.accounts.factories import UserFactory
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.events.factories import EventFactory, ReminderFactory
 
 pytestmark = pytest.mark.django_db
