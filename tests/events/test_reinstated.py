@@ -14,8 +14,8 @@ from django.core import mail
 from events import reminders
 from events.models import EventStatus, Reminder
 from tests.accounts.factories import UserFactory
-from tests.helpers import client_for
 from tests.events.factories import EventFactory, ReminderFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
