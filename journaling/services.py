@@ -34,7 +34,14 @@ from django.utils import timezone
 
 from core.errors import RecordNotFoundError, StaleVersionError
 from journaling.errors import IdConflictError, IdDeletedError
-from journaling.models import Commitment, EntryTag, JournalEntry, MemberTag, Tombstone
+from journaling.models import (
+    Commitment,
+    EntryTag,
+    JournalEntry,
+    MemberTag,
+    Tombstone,
+    TombstonePurge,
+)
 from journaling.selectors import member_today
 from strategies.models import Exercise, Prompt, Strategy
 
@@ -435,3 +442,30 @@ def erase_member_journal(owner: Any) -> None:
         lock_member_journal(owner.pk)
         for statement in statements:
             cursor.execute(statement, [owner.pk])
+
+
+PURGE_SQL = """
+WITH purged AS (
+    DELETE FROM journaling_tombstone WHERE deleted_at < %s RETURNING owner_id, change_seq
+), watermarks AS (
+    UPDATE journaling_memberchangelock AS member_lock
+    SET purged_through = GREATEST(member_lock.purged_through, per_member.through)
+    FROM (SELECT owner_id, MAX(change_seq) AS through FROM purged GROUP BY owner_id)
+        AS per_member
+    WHERE member_lock.owner_id = per_member.owner_id
+)
+SELECT COUNT(*) FROM purged
+"""
+
+
+def tombstones_purge(*, cutoff: datetime) -> int:
+    """Delete the tombstones older than `cutoff` and move each member's watermark.
+
+    One statement: the watermark moves with exactly the rows deleted, so the change
+    feed answers 410 to any token that could have missed a purged deletion."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(PURGE_SQL, [cutoff])
+        (count,) = cursor.fetchone()
+        if count:
+            TombstonePurge.objects.create(purged_count=count)
+    return count

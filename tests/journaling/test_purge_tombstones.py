@@ -8,9 +8,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from journaling.models import MemberChangeLock, Tombstone, TombstonePurge
 from tests.journaling.factories import TombstoneFactory
+from tests.workers import run_workers
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +52,17 @@ def test_dry_run_and_nothing_to_do(member):
 def test_days_must_be_positive():
     with pytest.raises(CommandError):
         run("--days", "0")
+
+
+def test_the_workers_purge_every_night(queue, member):
+    from journaling import tasks
+
+    old = TombstoneFactory(owner=member, deleted_at=timezone.now() - timedelta(days=181))
+    recent = TombstoneFactory(owner=member, deleted_at=timezone.now() - timedelta(days=1))
+    crons = {task.periodic_id: task.cron for task in app.periodic_registry.periodic_tasks.values()}
+    assert crons["purge_tombstones"] == "43 3 * * *"
+    tasks.purge_tombstones.defer(timestamp=0)
+    run_workers()
+    assert list(Tombstone.objects.filter(owner=member)) == [recent]
+    assert not Tombstone.objects.filter(pk=old.pk).exists()
+    assert TombstonePurge.objects.get().purged_count == 1

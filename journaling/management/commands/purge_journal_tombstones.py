@@ -1,6 +1,7 @@
 """Delete journal tombstones older than the retention period.
 
-Run it daily (cron, a scheduled container). A tombstone tells a device that synced
+The workers run it every day (`journaling.tasks.purge_tombstones`); this command is
+for a shell. A tombstone tells a device that synced
 before a deletion to delete its copy; after `TOMBSTONE_RETENTION_DAYS` (180) we assume
 every device that will ever come back has come back. Each run records, per member, the
 highest change number it purged (`MemberChangeLock.purged_through`), and the change
@@ -14,23 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
 from django.utils import timezone
 
-from journaling.models import TOMBSTONE_RETENTION_DAYS, Tombstone, TombstonePurge
-
-PURGE_SQL = """
-WITH purged AS (
-    DELETE FROM journaling_tombstone WHERE deleted_at < %s RETURNING owner_id, change_seq
-), watermarks AS (
-    UPDATE journaling_memberchangelock AS member_lock
-    SET purged_through = GREATEST(member_lock.purged_through, per_member.through)
-    FROM (SELECT owner_id, MAX(change_seq) AS through FROM purged GROUP BY owner_id)
-        AS per_member
-    WHERE member_lock.owner_id = per_member.owner_id
-)
-SELECT COUNT(*) FROM purged
-"""
+from journaling.models import TOMBSTONE_RETENTION_DAYS, Tombstone
+from journaling.services import tombstones_purge
 
 
 class Command(BaseCommand):
@@ -55,12 +43,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Would delete {expired.count()} tombstones.")
             return
-        # One statement: the watermark of each member moves with exactly the rows deleted.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(PURGE_SQL, [cutoff])
-            (count,) = cursor.fetchone()
-            if count:
-                TombstonePurge.objects.create(purged_count=count)
+        count = tombstones_purge(cutoff=cutoff)
         if not count:
             self.stdout.write("No tombstone is older than the retention period.")
             return
