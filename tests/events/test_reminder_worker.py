@@ -8,6 +8,7 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
 import time_machine
@@ -171,49 +172,16 @@ def test_smtp_failures_are_retried_with_backoff_then_given_up(talk, monkeypatch)
 
 
 @pytest.mark.django_db
-def test_the_command_runs_once(talk):
+def test_the_command_sends_what_is_due_then_exits(talk):
     ReminderFactory(event=talk, minutes_before=60)
+    out = StringIO()
     with time_machine.travel(at(61), tick=False):
-        call_command("send_reminders", "--once")
+        call_command("send_reminders", stdout=out)
     assert len(mail.outbox) == 1
+    assert "sent 1" in out.getvalue()
+    # No home-made polling loop: the workers' periodic job is the only schedule.
     with pytest.raises(CommandError):
-        call_command("send_reminders", "--loop", "--interval", "0")
-
-
-@pytest.mark.django_db
-def test_the_loop_sends_then_stops_cleanly_on_sigterm(talk, monkeypatch, capsys):
-    import os
-    import signal
-
-    from events.management.commands import send_reminders
-
-    ReminderFactory(event=talk, minutes_before=60)
-    passes = []
-    real_pass = send_reminders.Command._pass
-
-    def counting_pass(self, limit):
-        passes.append(limit)
-        real_pass(self, limit)
-
-    def sleep_then_terminate(seconds):
-        os.kill(os.getpid(), signal.SIGTERM)  # what Docker sends on `stop`
-
-    monkeypatch.setattr(send_reminders.Command, "_pass", counting_pass)
-    monkeypatch.setattr(send_reminders.time, "sleep", sleep_then_terminate)
-    # The test's transaction would look like a broken connection to the real check.
-    monkeypatch.setattr(send_reminders, "close_old_connections", lambda: None)
-    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
-    try:
-        with time_machine.travel(at(61), tick=False):
-            call_command("send_reminders", "--loop", "--interval", "5")
-    finally:
-        signal.signal(signal.SIGTERM, previous[0])
-        signal.signal(signal.SIGINT, previous[1])
-    assert passes == [None]
-    assert len(mail.outbox) == 1
-    out = capsys.readouterr().out
-    assert "sent 1" in out
-    assert "Stopped." in out
+        call_command("send_reminders", "--loop")
 
 
 # --- Several workers at once ------------------------------------------------------------
