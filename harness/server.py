@@ -90,16 +90,25 @@ def production_env(*, database: str, **overrides: str) -> dict[str, str]:
     return env
 
 
-def manage(*args: str, env: dict[str, str], quiet: bool = True) -> None:
-    """`manage.py <args>` in a subprocess with `env`; raises with its output on failure."""
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
+def run_python(
+    *args: str, env: dict[str, str], timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python <args>` in the project folder with `env`, its output captured as text;
+    the caller judges the exit status."""
+    return subprocess.run(
+        [PYTHON, *args],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
         check=False,
+        timeout=timeout,
     )
+
+
+def manage(*args: str, env: dict[str, str], quiet: bool = True) -> None:
+    """`manage.py <args>` in a subprocess with `env`; raises with its output on failure."""
+    result = run_python("manage.py", *args, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     if not quiet:

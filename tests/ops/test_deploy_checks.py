@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
-import sys
 
 import pytest
 
-from harness.server import BASE_DIR, LOCAL_VARIABLES, caller_env
+from harness.server import LOCAL_VARIABLES, caller_env, run_python
 
 # Variables of a developer's shell or of the test run that production would not have.
 LOCAL_ONLY = LOCAL_VARIABLES | {"REDIS_URL"}
@@ -30,14 +28,10 @@ def production_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False
-    )
-
-
 def test_check_deploy_is_clean_under_production_variables():
-    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    result = run_python(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production_env()
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -64,7 +58,7 @@ print(json.dumps({
 def test_production_defaults_are_the_safe_ones():
     env = production_env(DJANGO_SETTINGS_MODULE="config.settings")
 
-    result = run("-c", PRINT_SETTINGS, env=env)
+    result = run_python("-c", PRINT_SETTINGS, env=env)
 
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
@@ -84,7 +78,7 @@ def test_production_refuses_to_start_without_its_secrets(missing):
     env = production_env()
     del env[missing]
 
-    result = run("manage.py", "check", env=env)
+    result = run_python("manage.py", "check", env=env)
 
     assert result.returncode != 0
     assert missing in result.stderr
@@ -96,7 +90,7 @@ def test_production_refuses_to_start_without_a_mail_server():
     env = production_env()
     del env["EMAIL_URL"]
 
-    result = run("manage.py", "check", env=env)
+    result = run_python("manage.py", "check", env=env)
 
     assert result.returncode != 0
     assert "EMAIL_URL" in result.stderr
@@ -105,8 +99,8 @@ def test_production_refuses_to_start_without_a_mail_server():
 def test_console_mail_asked_for_explicitly_starts_but_fails_check_deploy():
     env = production_env(EMAIL_URL="consolemail://")
 
-    assert run("manage.py", "check", env=env).returncode == 0
-    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert run_python("manage.py", "check", env=env).returncode == 0
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode != 0
     assert "core.W001" in result.stdout + result.stderr
@@ -125,7 +119,7 @@ def test_the_schema_validates_without_warnings(tmp_path):
     }
     schema = tmp_path / "schema.yaml"
 
-    result = run(
+    result = run_python(
         "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", str(schema), env=env
     )
 

@@ -4,13 +4,10 @@ host name."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from config.healthcheck import host_header
-from harness.server import BASE_DIR, UNUSED_DATABASE, Gunicorn, fetch, free_port, production_env
+from harness.server import UNUSED_DATABASE, Gunicorn, fetch, free_port, production_env, run_python
 
 
 @pytest.fixture(scope="module")
@@ -26,15 +23,7 @@ def test_the_health_check_passes_with_the_readme_allowed_hosts(server):
     env = production_env(database=UNUSED_DATABASE, DJANGO_ALLOWED_HOSTS="api.example.org")
     env["PORT"] = str(server.port)
 
-    result = subprocess.run(
-        [sys.executable, "-m", "config.healthcheck"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=10,
-    )
+    result = run_python("-m", "config.healthcheck", env=env, timeout=10)
 
     assert result.returncode == 0, result.stderr
 

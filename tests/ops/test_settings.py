@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from harness.server import run_python
 
 DUMP = """
 import json, sys
@@ -33,14 +30,7 @@ def settings_of(before: str, **env: str) -> dict:
         if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "PYTEST_CURRENT_TEST"}
     }
     environment.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
-    result = subprocess.run(
-        [sys.executable, "-c", DUMP.format(before=before)],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_python("-c", DUMP.format(before=before), env=environment)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

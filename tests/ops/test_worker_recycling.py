@@ -11,11 +11,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from harness.server import BASE_DIR, UNUSED_DATABASE, Gunicorn, free_port, production_env
+from harness.server import UNUSED_DATABASE, Gunicorn, free_port, production_env, run_python
 
 # Requests per second one sync worker served from the shared cache in that benchmark.
 MEASURED_REQUESTS_PER_WORKER = 260
@@ -31,14 +29,8 @@ def _defaults() -> dict:
         "import runpy, json; c = runpy.run_path('gunicorn.conf.py'); "
         "print(json.dumps({k: c[k] for k in ('max_requests', 'max_requests_jitter')}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_python("-c", script, env=env)
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
