@@ -35,7 +35,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench import seed as seeding
-from harness.server import BASE_DIR, Gunicorn, fetch, free_port, port_answers, production_env
+from harness.server import (
+    BASE_DIR,
+    Gunicorn,
+    fetch,
+    free_port,
+    port_answers,
+    post_json,
+    production_env,
+)
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -124,15 +132,8 @@ def _get_json(base: str, path: str, token: str | None = None) -> tuple[int, Any]
 
 
 def login(base: str) -> str:
-    body = json.dumps(
-        {"email": seeding.MEMBER_EMAIL.format(n=0), "password": seeding.MEMBER_PASSWORD}
-    ).encode()
-    status, _, payload = fetch(
-        f"{base}/api/v1/auth/login/",
-        method="POST",
-        headers={"Content-Type": "application/json"},
-        body=body,
-    )
+    credentials = {"email": seeding.MEMBER_EMAIL.format(n=0), "password": seeding.MEMBER_PASSWORD}
+    status, _, payload = post_json(f"{base}/api/v1/auth/login/", credentials)
     if status != 200:
         raise RuntimeError(f"The bench member cannot log in: {status} {payload[:200]!r}")
     return json.loads(payload)["token"]

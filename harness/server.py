@@ -8,6 +8,7 @@ settings from the environment) serving on a loopback port, against a database of
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -219,3 +220,16 @@ def fetch(
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+def post_json(
+    url: str, payload: object, *, timeout: float = 10
+) -> tuple[int, dict[str, str], bytes]:
+    """`fetch` of a POST with `payload` as its JSON body."""
+    return fetch(
+        url,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps(payload).encode(),
+        timeout=timeout,
+    )

@@ -32,7 +32,7 @@ from harness.database import (  # noqa: E402 - after the path is set
     drop_database,
     prepare_database,
 )
-from harness.server import Gunicorn, fetch, free_port, production_env  # noqa: E402
+from harness.server import Gunicorn, free_port, post_json, production_env  # noqa: E402
 
 PORTS = range(8140, 8150)
 MAX_EXAMPLES = int(os.environ.get("CONTRACT_MAX_EXAMPLES", "30"))
@@ -78,20 +78,13 @@ UNTHROTTLED = {
 
 def register_member(base_url: str) -> str:
     """A new member (registration answers 202 whatever the address), then a token."""
-    body = json.dumps(
-        {
-            "email": f"contract-{secrets.token_hex(4)}@example.com",
-            "password": secrets.token_urlsafe(16),
-            "display_name": "Contract Member",
-        }
-    ).encode()
+    member = {
+        "email": f"contract-{secrets.token_hex(4)}@example.com",
+        "password": secrets.token_urlsafe(16),
+        "display_name": "Contract Member",
+    }
     for path, expected in (("register", 202), ("login", 200)):
-        status, _, payload = fetch(
-            f"{base_url}/api/v1/auth/{path}/",
-            method="POST",
-            headers={"Content-Type": "application/json"},
-            body=body,
-        )
+        status, _, payload = post_json(f"{base_url}/api/v1/auth/{path}/", member)
         if status != expected:
             raise RuntimeError(f"{path} for the contract member failed: {status} {payload!r}")
     return json.loads(payload)["token"]

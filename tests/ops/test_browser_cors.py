@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from harness.server import LOOPBACK, Gunicorn, fetch, free_port, production_env
+from harness.server import LOOPBACK, Gunicorn, free_port, post_json, production_env
 from tests.accounts.factories import PASSWORD
 from tests.strategies.factories import GuideFactory
 
@@ -143,12 +143,7 @@ def register(api: str) -> None:
     # Through the server, so the password is hashed with production's hashers (the
     # tests' fast one is not among them).
     body = {"email": EMAIL, "password": PASSWORD, "display_name": "Browser"}
-    status, _, payload = fetch(
-        f"{api}/api/v1/auth/register/",
-        method="POST",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps(body).encode(),
-    )
+    status, _, payload = post_json(f"{api}/api/v1/auth/register/", body)
     assert status == 202, payload
 
 
