@@ -12,35 +12,21 @@ from typing import Any
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_orjson_renderer.renderers import ORJSONRenderer
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
-from drf_standardized_errors.openapi_utils import (
-    get_flat_serializer_fields,
-    get_serializer_fields_with_error_codes,
-)
-from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from core.schema import ErrorResponse412Serializer
 from journaling import export, insights, selectors, services
+from journaling.api import schema
 from journaling.api.filters import CommitmentFilter, JournalEntryFilter
 from journaling.api.pagination import CommitmentPagination, EntryPagination
 from journaling.api.serializers import (
     ChangeFeedQuerySerializer,
     ChangeFeedSerializer,
-    CheckInResultSerializer,
     CheckInSerializer,
     CommitmentCreateSerializer,
     CommitmentSerializer,
@@ -49,50 +35,11 @@ from journaling.api.serializers import (
     InsightsSerializer,
     JournalEntryCreateSerializer,
     JournalEntrySerializer,
-    JournalExportSerializer,
 )
-from journaling.errors import (
-    ChangeTokenExpired,
-    ChangeTokenUnknown,
-    ErrorResponse409Serializer,
-    ErrorResponse410Serializer,
-)
+from journaling.errors import ChangeTokenExpired, ChangeTokenUnknown
 from journaling.models import Commitment, JournalEntry
 
 PRIVATE_NO_STORE = "private, no-store"
-TAG = "journal"
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        'The `ETag` you last read (the version, e.g. `"3"`). If the record changed since, '
-        "nothing is written and the answer is 412. Leave it out to write regardless."
-    ),
-)
-IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="The `ETag` you hold; 304 with no body if the record has not changed.",
-)
-ETAG = OpenApiParameter(
-    "ETag",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    response=[200, 201, 304],
-    description='The record\'s version, quoted (`"3"`); send it back in `If-Match`.',
-)
-STALE = OpenApiResponse(
-    ErrorResponse412Serializer, description="`If-Match` names an older version."
-)
-ID_TAKEN = OpenApiResponse(
-    ErrorResponse409Serializer,
-    description="The id is taken by a different record, or names one you deleted.",
-)
 
 
 def etag_for(version: int) -> str:
@@ -127,28 +74,6 @@ def query_params(request: Request) -> dict[str, str]:
     """The query string as a plain dict, so that `?format=` reads as an empty (and
     refused) value rather than, HTML-form style, as "use the default"."""
     return request.query_params.dict()
-
-
-def documents_query_errors(serializer_class: type[serializers.Serializer], **scope: Any):
-    """Describe in the schema the 400s a query-parameter serializer raises: the error
-    library only looks at request bodies and django-filter forms."""
-    fields = get_serializer_fields_with_error_codes(get_flat_serializer_fields(serializer_class()))
-
-    def decorate(view: type) -> type:
-        for field in fields:
-            if field.name != api_settings.NON_FIELD_ERRORS_KEY:
-                view = extend_validation_errors(
-                    sorted(field.error_codes), field_name=field.name, **scope
-                )(view)
-        return view
-
-    return decorate
-
-
-def documents_pagination_errors(view: type) -> type:
-    for name in ("cursor", "page_size"):
-        view = extend_validation_errors(["invalid"], field_name=name, actions=["list"])(view)
-    return view
 
 
 class PrivateJournalMixin:
@@ -205,76 +130,7 @@ ENTRY_PUT_DEFAULTS = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        operation_id="journal_entries_list",
-        summary="Your journal entries, newest first",
-        description=(
-            "Newest `entry_date` first (then newest written). Cursor pages stay stable "
-            "while you add or delete entries."
-        ),
-    ),
-    retrieve=extend_schema(
-        operation_id="journal_entries_retrieve",
-        summary="One of your entries",
-        parameters=[IF_NONE_MATCH, ETAG],
-        responses={
-            200: OpenApiResponse(JournalEntrySerializer, description="The entry."),
-            304: OpenApiResponse(description="Unchanged since the `ETag` you sent."),
-        },
-    ),
-    create=extend_schema(
-        operation_id="journal_entries_create",
-        summary="Write an entry (safe to retry with the same id)",
-        description=(
-            "Send your own `id` (a UUID) to retry safely from an offline device: the same "
-            "id with the same content returns the stored entry with 200 and writes nothing. "
-            "The same id with different content, or an id that is not yours, is a 409."
-        ),
-        request=JournalEntryCreateSerializer,
-        parameters=[ETAG],
-        responses={
-            201: OpenApiResponse(JournalEntrySerializer, description="Created."),
-            200: OpenApiResponse(
-                JournalEntrySerializer, description="Already created by an earlier request."
-            ),
-            409: ID_TAKEN,
-        },
-    ),
-    update=extend_schema(
-        operation_id="journal_entries_update",
-        summary="Replace an entry",
-        description="Fields left out are cleared, except `entry_date`, which is kept.",
-        parameters=[IF_MATCH, ETAG],
-        responses={200: JournalEntrySerializer, 412: STALE},
-    ),
-    partial_update=extend_schema(
-        operation_id="journal_entries_partial_update",
-        summary="Change some fields of an entry",
-        parameters=[IF_MATCH, ETAG],
-        responses={200: JournalEntrySerializer, 412: STALE},
-    ),
-    destroy=extend_schema(
-        operation_id="journal_entries_destroy",
-        summary="Delete an entry",
-        description="Devices learn of it from the change feed (a tombstone).",
-        parameters=[IF_MATCH],
-        responses={204: OpenApiResponse(description="Deleted."), 412: STALE},
-    ),
-)
-@extend_schema(tags=[TAG])
-@documents_pagination_errors
-@extend_validation_errors(
-    ["empty_entry"],
-    field_name="non_field_errors",
-    actions=["create", "update", "partial_update"],
-)
-@extend_validation_errors(
-    ["mismatch"], field_name="exercise", actions=["create", "update", "partial_update"]
-)
-@extend_validation_errors(
-    ["mismatch"], field_name="prompt", actions=["create", "update", "partial_update"]
-)
+@schema.entry_viewset
 class JournalEntryViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     """The signed-in member's journal entries."""
 
@@ -324,71 +180,7 @@ class JournalEntryViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        operation_id="journal_commitments_list",
-        summary="Your commitments, latest due date first",
-    ),
-    retrieve=extend_schema(
-        operation_id="journal_commitments_retrieve",
-        summary="One of your commitments",
-        parameters=[IF_NONE_MATCH, ETAG],
-        responses={
-            200: OpenApiResponse(CommitmentSerializer, description="The commitment."),
-            304: OpenApiResponse(description="Unchanged since the `ETag` you sent."),
-        },
-    ),
-    create=extend_schema(
-        operation_id="journal_commitments_create",
-        summary="Commit to a small step (safe to retry with the same id)",
-        description=(
-            "Turn a strategy's smallest step or an exercise into a dated commitment. "
-            "A client-chosen `id` makes retries safe, as for entries."
-        ),
-        request=CommitmentCreateSerializer,
-        parameters=[ETAG],
-        responses={
-            201: OpenApiResponse(CommitmentSerializer, description="Created."),
-            200: OpenApiResponse(
-                CommitmentSerializer, description="Already created by an earlier request."
-            ),
-            409: ID_TAKEN,
-        },
-    ),
-    update=extend_schema(
-        operation_id="journal_commitments_update",
-        summary="Replace a commitment's step, text or date",
-        parameters=[IF_MATCH, ETAG],
-        responses={200: CommitmentSerializer, 412: STALE},
-    ),
-    partial_update=extend_schema(
-        operation_id="journal_commitments_partial_update",
-        summary="Change a commitment's step, text or date",
-        parameters=[IF_MATCH, ETAG],
-        responses={200: CommitmentSerializer, 412: STALE},
-    ),
-    destroy=extend_schema(
-        operation_id="journal_commitments_destroy",
-        summary="Delete a commitment",
-        description="Entries written for it stay, no longer linked.",
-        parameters=[IF_MATCH],
-        responses={204: OpenApiResponse(description="Deleted."), 412: STALE},
-    ),
-)
-@extend_schema(tags=[TAG])
-@documents_pagination_errors
-@extend_validation_errors(
-    ["required"],
-    field_name="non_field_errors",
-    actions=["create", "update", "partial_update"],
-)
-@extend_validation_errors(
-    ["mismatch"], field_name="exercise", actions=["create", "update", "partial_update"]
-)
-@extend_validation_errors(
-    ["empty_entry"], field_name="entry.non_field_errors", actions=["check_in"]
-)
-@extend_validation_errors(["mismatch"], field_name="entry.prompt", actions=["check_in"])
+@schema.commitment_viewset
 class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     """The signed-in member's commitments and their check-ins."""
 
@@ -444,19 +236,6 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(
-        operation_id="journal_commitments_check_in",
-        summary="Check a commitment off, optionally writing an entry about it",
-        description=(
-            "Sets the status to done, partly or skipped. With `entry`, a journal entry "
-            "linked to the commitment (and its strategy and exercise) is written in the "
-            "same transaction: both are saved or neither. Repeating the same check-in "
-            "changes nothing."
-        ),
-        parameters=[IF_MATCH, ETAG],
-        request=CheckInSerializer,
-        responses={200: CheckInResultSerializer, 409: ID_TAKEN, 412: STALE},
-    )
     @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in")
     def check_in(self, request: Request, pk: str | None = None) -> Response:
         commitment = self.get_object()
@@ -497,27 +276,10 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
         return Response(payload, headers={"ETag": etag_for(fresh.version)})
 
 
-@extend_schema(tags=[TAG])
-@documents_query_errors(ChangeFeedQuerySerializer)
+@schema.change_feed_view
 class ChangeFeedView(PrivateJournalMixin, APIView):
     """The sync feed for offline clients."""
 
-    @extend_schema(
-        operation_id="journal_changes_list",
-        summary="What changed in your journal since your last sync",
-        description=(
-            "Every entry and commitment created or changed, and every one deleted "
-            "(`tombstones`), after the token `since`, oldest change first. Store "
-            "`next_token` and send it as `since` next time; while `has_more` is true, ask "
-            "again at once. Tokens number your own changes, in commit order, so no "
-            "change is skipped. Deletions are kept 180 days: an older token gets 410 "
-            "`change_token_expired`, a token never issued for your journal 410 "
-            "`change_token_unknown`; either way the device should sync again from the "
-            "start."
-        ),
-        parameters=[ChangeFeedQuerySerializer],
-        responses={200: ChangeFeedSerializer, 410: ErrorResponse410Serializer},
-    )
     def get(self, request: Request) -> Response:
         query = ChangeFeedQuerySerializer(data=query_params(request))
         query.is_valid(raise_exception=True)
@@ -533,21 +295,10 @@ class ChangeFeedView(PrivateJournalMixin, APIView):
         return Response(ChangeFeedSerializer(page, context={"request": request}).data)
 
 
-@extend_schema(tags=[TAG])
-@documents_query_errors(InsightsQuerySerializer)
+@schema.insights_view
 class InsightsView(PrivateJournalMixin, APIView):
     """Aggregates of the member's journal."""
 
-    @extend_schema(
-        operation_id="journal_insights_retrieve",
-        summary="What helps you: streaks, moods and commitments, by strategy",
-        description=(
-            "Computed in the database, in your time zone. Averages are null, with "
-            "`enough_data: false`, when too few entries carry both moods to say anything."
-        ),
-        parameters=[InsightsQuerySerializer],
-        responses={200: InsightsSerializer},
-    )
     def get(self, request: Request) -> Response:
         query = InsightsQuerySerializer(data=query_params(request))
         query.is_valid(raise_exception=True)
@@ -560,8 +311,7 @@ class InsightsView(PrivateJournalMixin, APIView):
         return Response(InsightsSerializer(data).data)
 
 
-@extend_schema(tags=[TAG])
-@documents_query_errors(ExportQuerySerializer)
+@schema.export_view
 class ExportView(PrivateJournalMixin, APIView):
     """The member's whole journal as a download."""
 
@@ -570,25 +320,6 @@ class ExportView(PrivateJournalMixin, APIView):
         renderer = ORJSONRenderer()
         return renderer, renderer.media_type
 
-    @extend_schema(
-        operation_id="journal_export",
-        summary="Download everything you wrote (JSON, Markdown or CSV)",
-        description=(
-            "Streamed, so it works for any size of journal. JSON holds entries (in the "
-            "shape this API accepts, so they can be posted back), commitments, tags and "
-            "tombstones; Markdown is for reading (linked content by its title, bodies as "
-            "block quotes); CSV holds entries only, one row each, with `tags` one name a "
-            "line. A CSV cell that a spreadsheet would run as a formula (it starts with "
-            "`=`, `+`, `-`, `@`, a tab or a CR), or that starts with `'`, has a `'` in "
-            "front."
-        ),
-        parameters=[ExportQuerySerializer],
-        responses={
-            (200, "application/json"): JournalExportSerializer,
-            (200, "text/markdown"): OpenApiTypes.STR,
-            (200, "text/csv"): OpenApiTypes.STR,
-        },
-    )
     def get(self, request: Request) -> StreamingHttpResponse:
         query = ExportQuerySerializer(data=query_params(request))
         query.is_valid(raise_exception=True)
