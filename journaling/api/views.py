@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponseBase, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework import serializers, status, viewsets
@@ -20,6 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.etags import ANY, none_match, parse_entity_tags, quote_etag
+from core.http_cache import PrivateNoStoreMixin
+from core.routing import ANY_SEGMENT
 from journaling import export, insights, selectors, services
 from journaling.api import schema
 from journaling.api.filters import CommitmentFilter, JournalEntryFilter
@@ -37,33 +41,13 @@ from journaling.api.serializers import (
     JournalEntrySerializer,
 )
 from journaling.errors import ChangeTokenExpired, ChangeTokenUnknown
-from journaling.models import Commitment, JournalEntry
-
-PRIVATE_NO_STORE = "private, no-store"
-
-
-def etag_for(version: int) -> str:
-    return f'"{version}"'
-
-
-def entity_tags(header: str | None) -> list[str] | None:
-    """The entity tags of an `If-Match` or `If-None-Match` header, unquoted; None when
-    there is none (an empty header included)."""
-    if header is None:
-        return None
-    tags = []
-    for raw in header.split(","):
-        tag = raw.strip().removeprefix("W/").strip('"')
-        if tag:
-            tags.append(tag)
-    return tags or None
 
 
 def expected_versions(header: str | None) -> frozenset[int] | None:
     """The versions `If-Match` allows a write over; None (no header, or `*`) means any.
     A tag that is not a version we issued (`"03"`, `"abc"`) matches none."""
-    tags = entity_tags(header)
-    if tags is None or "*" in tags:
+    tags = parse_entity_tags(header)
+    if tags is None or ANY in tags:
         return None
     return frozenset(
         int(tag) for tag in tags if tag.isascii() and tag.isdecimal() and str(int(tag)) == tag
@@ -76,26 +60,48 @@ def query_params(request: Request) -> dict[str, str]:
     return request.query_params.dict()
 
 
-class PrivateJournalMixin:
+class PrivateJournalMixin(PrivateNoStoreMixin):
     """Signed-in members only; nothing of a journal may sit in a shared cache."""
 
     permission_classes = [IsAuthenticated]
 
-    def finalize_response(
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = PRIVATE_NO_STORE
-        return response
 
+class VersionedRecordViewSet(PrivateJournalMixin, viewsets.ModelViewSet):
+    """A record the member writes from several devices: answers carry its `ETag`,
+    `If-None-Match` gets a 304, writes honour `If-Match`, and a create may be retried
+    under a client-chosen id (200 with the stored record). Subclasses name their
+    selector and services."""
 
-class VersionedRecordMixin(PrivateJournalMixin):
-    """Detail responses carry `ETag`; `If-None-Match` gets a 304."""
-
-    detail_serializer_class: type[serializers.Serializer]
+    create_serializer_class: type[serializers.Serializer]
+    filter_backends = [DjangoFilterBackend]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     # Any id reaches the view (and gets its 404 there, `private, no-store` like every
     # journal answer); the router's default would send `0.5` to the catch-all.
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = ANY_SEGMENT
+
+    def records(self, owner: Any) -> QuerySet:
+        raise NotImplementedError
+
+    def create_record(self, *, object_id: Any, **data: Any) -> tuple[Any, bool]:
+        raise NotImplementedError
+
+    def update_record(
+        self, record: Any, *, expected: frozenset[int] | None, changes: dict, partial: bool
+    ) -> None:
+        raise NotImplementedError
+
+    def delete_record(self, record: Any, *, expected: frozenset[int] | None) -> None:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return self.serializer_class.Meta.model.objects.none()
+        return self.records(self.request.user)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action == "create":
+            return self.create_serializer_class
+        return self.serializer_class
 
     def expected_versions(self) -> frozenset[int] | None:
         return expected_versions(self.request.headers.get("If-Match"))
@@ -103,21 +109,44 @@ class VersionedRecordMixin(PrivateJournalMixin):
     def record_response(self, pk: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
         # Read after the write's commit: a concurrent delete may have removed it since.
         record = get_object_or_404(self.get_queryset(), pk=pk)
-        serializer = self.detail_serializer_class(record, context=self.get_serializer_context())
+        serializer = self.serializer_class(record, context=self.get_serializer_context())
         return Response(
-            serializer.data, status=status_code, headers={"ETag": etag_for(record.version)}
+            serializer.data, status=status_code, headers={"ETag": quote_etag(record.version)}
         )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
-        etag = etag_for(record.version)
-        held = entity_tags(request.headers.get("If-None-Match")) or []
-        if etag.strip('"') in held or "*" in held:
+        etag = quote_etag(record.version)
+        if none_match(etag, request.headers.get("If-None-Match")):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         serializer = self.get_serializer(record)
         return Response(serializer.data, headers={"ETag": etag})
 
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        record, created = self.create_record(object_id=data.pop("id", None), **data)
+        return self.record_response(
+            record.pk, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        record = self.get_object()
+        expected = self.expected_versions()
+        serializer = self.get_serializer(record, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        self.update_record(record, expected=expected, changes=changes, partial=partial)
+        return self.record_response(record.pk)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.delete_record(self.get_object(), expected=self.expected_versions())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# What a PUT clears when it leaves a field out (`entry_date` is kept).
 ENTRY_PUT_DEFAULTS = {
     "title": "",
     "body": "",
@@ -131,110 +160,61 @@ ENTRY_PUT_DEFAULTS = {
 
 
 @schema.entry_viewset
-class JournalEntryViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
+class JournalEntryViewSet(VersionedRecordViewSet):
     """The signed-in member's journal entries."""
 
     serializer_class = JournalEntrySerializer
-    detail_serializer_class = JournalEntrySerializer
+    create_serializer_class = JournalEntryCreateSerializer
     pagination_class = EntryPagination
-    filter_backends = [DjangoFilterBackend]
     filterset_class = JournalEntryFilter
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return JournalEntry.objects.none()
-        return selectors.entry_list(self.request.user)
+    def records(self, owner: Any) -> QuerySet:
+        return selectors.entry_list(owner)
 
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action == "create":
-            return JournalEntryCreateSerializer
-        return JournalEntrySerializer
+    def create_record(self, *, object_id: Any, **data: Any) -> tuple[Any, bool]:
+        return services.entry_create(owner=self.request.user, entry_id=object_id, **data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        entry, created = services.entry_create(
-            owner=request.user, entry_id=data.pop("id", None), **data
-        )
-        return self.record_response(
-            entry.pk, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        entry = self.get_object()
-        expected = self.expected_versions()
-        serializer = self.get_serializer(entry, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
+    def update_record(
+        self, record: Any, *, expected: frozenset[int] | None, changes: dict, partial: bool
+    ) -> None:
         tags = changes.pop("tags", None if partial else [])
         if not partial:
             changes = {**ENTRY_PUT_DEFAULTS, **changes}
-        services.entry_update(entry=entry, expected_versions=expected, changes=changes, tags=tags)
-        return self.record_response(entry.pk)
+        services.entry_update(entry=record, expected_versions=expected, changes=changes, tags=tags)
 
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.entry_delete(entry=self.get_object(), expected_versions=self.expected_versions())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def delete_record(self, record: Any, *, expected: frozenset[int] | None) -> None:
+        services.entry_delete(entry=record, expected_versions=expected)
 
 
 @schema.commitment_viewset
-class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
+class CommitmentViewSet(VersionedRecordViewSet):
     """The signed-in member's commitments and their check-ins."""
 
     serializer_class = CommitmentSerializer
-    detail_serializer_class = CommitmentSerializer
+    create_serializer_class = CommitmentCreateSerializer
     pagination_class = CommitmentPagination
-    filter_backends = [DjangoFilterBackend]
     filterset_class = CommitmentFilter
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Commitment.objects.none()
-        return selectors.commitment_list(self.request.user)
+    def records(self, owner: Any) -> QuerySet:
+        return selectors.commitment_list(owner)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action == "create":
-            return CommitmentCreateSerializer
         if self.action == "check_in":
             return CheckInSerializer
-        return CommitmentSerializer
+        return super().get_serializer_class()
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        commitment, created = services.commitment_create(
-            owner=request.user, commitment_id=data.pop("id", None), **data
-        )
-        return self.record_response(
-            commitment.pk,
-            status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+    def create_record(self, *, object_id: Any, **data: Any) -> tuple[Any, bool]:
+        return services.commitment_create(owner=self.request.user, commitment_id=object_id, **data)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        commitment = self.get_object()
-        expected = self.expected_versions()
-        serializer = self.get_serializer(commitment, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
+    def update_record(
+        self, record: Any, *, expected: frozenset[int] | None, changes: dict, partial: bool
+    ) -> None:
         if not partial:
-            changes.setdefault("strategy", None)
-            changes.setdefault("exercise", None)
-        services.commitment_update(
-            commitment=commitment, expected_versions=expected, changes=changes
-        )
-        return self.record_response(commitment.pk)
+            changes = {"strategy": None, "exercise": None, **changes}
+        services.commitment_update(commitment=record, expected_versions=expected, changes=changes)
 
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.commitment_delete(
-            commitment=self.get_object(), expected_versions=self.expected_versions()
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def delete_record(self, record: Any, *, expected: frozenset[int] | None) -> None:
+        services.commitment_delete(commitment=record, expected_versions=expected)
 
     @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in")
     def check_in(self, request: Request, pk: str | None = None) -> Response:
@@ -273,7 +253,7 @@ class CommitmentViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
                 else None
             ),
         }
-        return Response(payload, headers={"ETag": etag_for(fresh.version)})
+        return Response(payload, headers={"ETag": quote_etag(fresh.version)})
 
 
 @schema.change_feed_view
