@@ -1,21 +1,28 @@
-"""The journal export: streamed, in three formats, and complete enough to rebuild the
-journal from (every field survives the trip out and back in)."""
+"""The journal export: streamed, in three formats, holding exactly what the member
+wrote (and nothing of anyone else's), and complete enough to rebuild the journal from
+(every field survives the trip out and back in)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import pytest
 from django.http import StreamingHttpResponse
 
-from strategies.models import Prompt, Strategy
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.helpers import client_for
-from tests.journaling.factories import TombstoneFactory
+from journaling.export import CSV_COLUMNS
+from journaling.models import Commitment, JournalEntry, Tombstone
+from strategies.models import Exercise, Prompt
+from tests.accounts.factories import PASSWORD
+from tests.journaling.factories import (
+    CommitmentFactory,
+    JournalEntryFactory,
+    MemberTagFactory,
+    TombstoneFactory,
+)
 from tests.strategies.factories import ExerciseFactory, PromptFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +31,10 @@ EXPORT = "/api/v1/journal/export/"
 ENTRIES = "/api/v1/journal/entries/"
 COMMITMENTS = "/api/v1/journal/commitments/"
 SERVER_KEPT = {"version", "created_at", "updated_at", "checked_in_at"}
+TITLE = 'Quotes "here", commas, and; semicolons'
+BODY = "Line one\nLine two, with a comma\n\n## Not a heading\nÉtoile ✨"
+FORMULA_TITLE = "=SUM(A1:A9)"
+NOT_MINE = "Someone else's secret"
 
 
 def streamed(response) -> str:
@@ -32,150 +43,252 @@ def streamed(response) -> str:
     return b"".join(response.streaming_content).decode()
 
 
+@dataclass
+class Journal:
+    exercise: Exercise
+    prompt: Prompt
+    commitment: Commitment
+    entries: list[JournalEntry]  # in export order: oldest entry_date first
+    tombstone: Tombstone
+
+
 @pytest.fixture
-def full_journal(member_client):
-    """Entries using every field, through the API, with awkward text on purpose."""
-    exercise = ExerciseFactory()
-    prompt = PromptFactory(strategy=exercise.strategy)
-    commitment = member_client.post(
-        COMMITMENTS,
-        {"exercise": exercise.slug, "due_date": "2025-01-02", "text": 'Say "no" once'},
-        format="json",
-    ).json()
-    member_client.post(
-        f"{COMMITMENTS}{commitment['id']}/check-in/",
-        {"status": "partly", "note": "Halfway, then; stopped."},
-        format="json",
+def journal(member, other_member) -> Journal:
+    """Three entries using every field between them, a checked-in commitment, two tags
+    and a tombstone; and another member's entry and commitment, which no export shows."""
+    exercise = ExerciseFactory(title="Box breathing")
+    prompt = PromptFactory(strategy=exercise.strategy, text="What did you notice?")
+    work = MemberTagFactory(owner=member, name="Work")
+    sleep = MemberTagFactory(owner=member, name="sleep; deep")
+    commitment = CommitmentFactory(
+        owner=member,
+        strategy=exercise.strategy,
+        exercise=exercise,
+        text='Say "no" once',
+        due_date=date(2025, 1, 2),
+        status=Commitment.Status.PARTLY,
+        check_in_note="Halfway, then; stopped.",
+        checked_in_at=datetime(2025, 1, 2, 20, tzinfo=UTC),
     )
     entries = [
+        JournalEntryFactory(
+            owner=member,
+            entry_date=date(2025, 1, 2),
+            title=TITLE,
+            body=BODY,
+            strategy=exercise.strategy,
+            exercise=exercise,
+            prompt=prompt,
+            commitment=commitment,
+            mood_before=0,
+            mood_after=10,
+            tags=[work, sleep],
+        ),
+        JournalEntryFactory(
+            owner=member, entry_date=date(2025, 1, 3), title="", body="Just words."
+        ),
+        JournalEntryFactory(
+            owner=member, entry_date=date(2025, 1, 4), title=FORMULA_TITLE, body="", mood_before=5
+        ),
+    ]
+    JournalEntryFactory(owner=other_member, title=NOT_MINE, body=NOT_MINE)
+    CommitmentFactory(owner=other_member, text=NOT_MINE)
+    MemberTagFactory(owner=other_member, name=NOT_MINE)
+    TombstoneFactory(owner=other_member)
+    return Journal(
+        exercise=exercise,
+        prompt=prompt,
+        commitment=commitment,
+        entries=entries,
+        tombstone=TombstoneFactory(owner=member),
+    )
+
+
+def written_entries(journal: Journal) -> list[dict]:
+    """What the member wrote in each entry, as the API spells it."""
+    strategy, exercise = journal.exercise.strategy.slug, journal.exercise.slug
+    first, second, third = (str(entry.id) for entry in journal.entries)
+    no_links = {"strategy": None, "exercise": None, "prompt": None, "commitment": None}
+    return [
         {
-            "title": 'Quotes "here", commas, and; semicolons',
-            "body": "Line one\nLine two, with a comma\r\n\n## Not a heading\n=1+1\nÉtoile ✨",
+            "id": first,
             "entry_date": "2025-01-02",
-            "strategy": exercise.strategy.slug,
-            "exercise": exercise.slug,
-            "prompt": prompt.pk,
-            "commitment": commitment["id"],
-            "tags": ["sleep; deep", 'odd "tag"', "Work"],
+            "title": TITLE,
+            "body": BODY,
+            "strategy": strategy,
+            "exercise": exercise,
+            "prompt": journal.prompt.pk,
+            "commitment": str(journal.commitment.id),
+            "tags": ["sleep; deep", "Work"],
             "mood_before": 0,
             "mood_after": 10,
         },
-        {"title": "", "body": "Just words.", "entry_date": "2025-01-03"},
-        {"mood_before": 5, "entry_date": "2025-01-04"},
+        {
+            "id": second,
+            "entry_date": "2025-01-03",
+            "title": "",
+            "body": "Just words.",
+            **no_links,
+            "tags": [],
+            "mood_before": None,
+            "mood_after": None,
+        },
+        {
+            "id": third,
+            "entry_date": "2025-01-04",
+            "title": FORMULA_TITLE,
+            "body": "",
+            **no_links,
+            "tags": [],
+            "mood_before": 5,
+            "mood_after": None,
+        },
     ]
-    for entry in entries:
-        assert member_client.post(ENTRIES, entry, format="json").status_code == 201
-    member_client.patch(
-        f"{ENTRIES}{member_client.get(ENTRIES).json()['results'][1]['id']}/",
-        {"body": "Just words, edited."},
-        format="json",
-    )
-    return member_client
 
 
-def api_entries(client) -> dict[str, dict]:
-    return {row["id"]: row for row in client.get(f"{ENTRIES}?page_size=100").json()["results"]}
+def without_server_fields(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k not in SERVER_KEPT} for row in rows]
 
 
-def test_json_export_holds_every_field_of_everything(full_journal, member):
-    TombstoneFactory(owner=member)
-    response = full_journal.get(f"{EXPORT}?format=json")
+def test_json_export_holds_exactly_what_the_member_wrote(member_client, member, journal):
+    response = member_client.get(f"{EXPORT}?format=json")
     assert response["Content-Type"] == "application/json"
     assert response["Cache-Control"] == "private, no-store"
-    assert "attachment;" in response["Content-Disposition"]
-    data = json.loads(streamed(response))
+    assert response["Content-Disposition"].startswith('attachment; filename="breakthrough-journal-')
+    text = streamed(response)
+    assert NOT_MINE not in text
+    data = json.loads(text)
 
-    assert data["format"] == "breakthrough-journal"
-    assert {row["id"]: row for row in data["entries"]} == api_entries(full_journal)
-    (commitment,) = data["commitments"]
-    assert commitment == full_journal.get(f"{COMMITMENTS}{commitment['id']}/").json()
-    assert {tag["name"] for tag in data["tags"]} == {"sleep; deep", 'odd "tag"', "Work"}
-    assert len(data["tombstones"]) == 1
-    assert [row["entry_date"] for row in data["entries"]] == [
-        "2025-01-02",
-        "2025-01-03",
-        "2025-01-04",
+    assert (data["format"], data["format_version"], data["timezone"]) == (
+        "breakthrough-journal",
+        1,
+        member.timezone,
+    )
+    assert without_server_fields(data["entries"]) == written_entries(journal)
+    # Each entry in the very shape the entries API returns.
+    for entry in data["entries"]:
+        assert entry == member_client.get(f"{ENTRIES}{entry['id']}/").json()
+    assert without_server_fields(data["commitments"]) == [
+        {
+            "id": str(journal.commitment.id),
+            "strategy": journal.exercise.strategy.slug,
+            "exercise": journal.exercise.slug,
+            "text": 'Say "no" once',
+            "due_date": "2025-01-02",
+            "status": "partly",
+            "note": "Halfway, then; stopped.",
+        }
+    ]
+    assert data["commitments"][0]["checked_in_at"] == "2025-01-02T20:00:00Z"
+    assert [tag["name"] for tag in data["tags"]] == ["sleep; deep", "Work"]
+    assert [(row["kind"], row["id"]) for row in data["tombstones"]] == [
+        ("entry", str(journal.tombstone.object_id))
     ]
 
 
-def test_json_export_rebuilds_the_journal_in_a_new_account(full_journal, member):
-    exported = json.loads(streamed(full_journal.get(EXPORT)))
-    deleted = full_journal.delete("/api/v1/me/", {"password": PASSWORD}, format="json")
+def test_json_export_rebuilds_the_journal_in_a_new_account(
+    member_client, other_client, other_member, journal
+):
+    exported = json.loads(streamed(member_client.get(EXPORT)))
+    assert (len(exported["entries"]), len(exported["commitments"])) == (3, 1)
+    deleted = member_client.delete("/api/v1/me/", {"password": PASSWORD}, format="json")
     assert deleted.status_code == 204
+    # The other member starts afresh, so the rebuilt journal is all that is theirs.
+    JournalEntry.objects.filter(owner=other_member).delete()
+    Commitment.objects.filter(owner=other_member).delete()
 
-    newcomer = client_for(UserFactory(email="again@example.com"))
     for commitment in exported["commitments"]:
         body = {k: commitment[k] for k in ("id", "strategy", "exercise", "text", "due_date")}
-        assert newcomer.post(COMMITMENTS, body, format="json").status_code == 201
-        if commitment["status"] != "open":
-            newcomer.post(
-                f"{COMMITMENTS}{commitment['id']}/check-in/",
-                {"status": commitment["status"], "note": commitment["note"]},
-                format="json",
-            )
+        assert other_client.post(COMMITMENTS, body, format="json").status_code == 201
+        checked_in = other_client.post(
+            f"{COMMITMENTS}{commitment['id']}/check-in/",
+            {"status": commitment["status"], "note": commitment["note"]},
+            format="json",
+        )
+        assert checked_in.status_code == 200
     for entry in exported["entries"]:
         body = {k: v for k, v in entry.items() if k not in SERVER_KEPT}
-        assert newcomer.post(ENTRIES, body, format="json").status_code == 201, entry
+        assert other_client.post(ENTRIES, body, format="json").status_code == 201, entry
 
-    again = json.loads(streamed(newcomer.get(EXPORT)))
+    again = json.loads(streamed(other_client.get(EXPORT)))
+    assert without_server_fields(again["entries"]) == without_server_fields(exported["entries"])
+    assert without_server_fields(again["commitments"]) == without_server_fields(
+        exported["commitments"]
+    )
+    names = [tag["name"] for tag in again["tags"] if tag["name"] != NOT_MINE]
+    assert names == [tag["name"] for tag in exported["tags"]] == ["sleep; deep", "Work"]
 
-    def written(rows: list[dict]) -> list[dict]:
-        return [{k: v for k, v in row.items() if k not in SERVER_KEPT} for row in rows]
 
-    assert written(again["entries"]) == written(exported["entries"])
-    assert written(again["commitments"]) == written(exported["commitments"])
-    assert [t["name"] for t in again["tags"]] == [t["name"] for t in exported["tags"]]
-
-
-def test_csv_export_round_trips_every_entry_field(full_journal):
-    response = full_journal.get(f"{EXPORT}?format=csv")
+def test_csv_export_holds_every_entry_field_in_plain_cells(member_client, journal):
+    response = member_client.get(f"{EXPORT}?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(streamed(response), newline="")))
+    assert response["Content-Disposition"].endswith('.csv"')
+    text = streamed(response)
+    assert NOT_MINE not in text
+    assert text.startswith(",".join(CSV_COLUMNS) + "\r\n")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
 
-    def typed(row: dict[str, str]) -> dict:
-        def number(value: str) -> int | None:
-            return int(value) if value else None
-
-        def text(value: str) -> str:
-            # A cell that could start a formula carries one leading apostrophe.
-            return value.removeprefix("'")
-
+    def cells(entry: dict) -> dict[str, str]:
         return {
-            **{k: (v or None) for k, v in row.items()},
-            "title": text(row["title"]),
-            "body": text(row["body"]),
-            "tags": [text(tag) for tag in row["tags"].split("\n")] if row["tags"] else [],
-            "prompt": number(row["prompt"]),
-            "mood_before": number(row["mood_before"]),
-            "mood_after": number(row["mood_after"]),
-            "version": int(row["version"]),
+            key: "" if value is None else str(value)
+            for key, value in {**entry, "tags": "\n".join(entry["tags"])}.items()
         }
 
-    assert {row["id"]: typed(row) for row in rows} == api_entries(full_journal)
+    expected = [cells(entry) for entry in written_entries(journal)]
+    # A title a spreadsheet would run as a formula carries one apostrophe in front.
+    expected[2]["title"] = f"'{FORMULA_TITLE}"
+    assert [{k: row[k] for k in expected[0]} for row in rows] == expected
+    api = {e["id"]: e for e in member_client.get(ENTRIES).json()["results"]}
+    for row in rows:
+        entry = api[row["id"]]
+        assert (row["version"], row["created_at"], row["updated_at"]) == (
+            str(entry["version"]),
+            entry["created_at"],
+            entry["updated_at"],
+        )
 
 
-def test_markdown_export_shows_everything_for_reading(full_journal):
-    response = full_journal.get(f"{EXPORT}?format=markdown")
+def test_markdown_export_shows_everything_for_reading(member_client, member, journal):
+    response = member_client.get(f"{EXPORT}?format=markdown")
     assert response["Content-Type"] == "text/markdown; charset=utf-8"
     assert response["Content-Disposition"].endswith('.md"')
     text = streamed(response)
-    for entry in api_entries(full_journal).values():
-        assert entry["id"] in text
-        assert entry["entry_date"] in text
-        for line in entry["body"].splitlines():
-            assert f"> {line}".rstrip() in text
-        if entry["title"]:
-            assert entry["title"] in text
-        for tag in entry["tags"]:
-            assert tag in text
-        if entry["strategy"] is not None:
-            assert f"strategy: {Strategy.objects.get(slug=entry['strategy']).title}" in text
-        if entry["prompt"] is not None:
-            assert f"prompt: {Prompt.objects.get(pk=entry['prompt']).text}" in text
-    assert "mood: 0 → 10 (of 10)" in text
-    assert "mood: 5 → ? (of 10)" in text
-    assert '[~] 2025-01-02: Say "no" once (partly)' in text
-    assert "Halfway, then; stopped." in text
+    assert NOT_MINE not in text
+    assert text.startswith("# My Breakthrough journal\n\nExported ")
+    assert f"(time zone {member.timezone})" in text
+
+    first, second, third = (str(entry.id) for entry in journal.entries)
+    strategy = journal.exercise.strategy.title
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# My Breakthrough journal",
+        f"## 2025-01-02: {TITLE}",
+        "## 2025-01-03",
+        f"## 2025-01-04: {FORMULA_TITLE}",
+        "# Commitments",
+        "# Tags",
+    ]
+    assert (
+        f"## 2025-01-02: {TITLE}\n\n"
+        f"- id: `{first}`\n"
+        f"- strategy: {strategy}\n"
+        "- exercise: Box breathing\n"
+        "- prompt: What did you notice?\n"
+        '- commitment: Say "no" once\n'
+        "- mood: 0 → 10 (of 10)\n"
+        "- tags: sleep; deep, Work\n"
+    ) in text
+    assert (
+        "> Line one\n> Line two, with a comma\n>\n> ## Not a heading\n> Étoile ✨\n\n---\n"
+    ) in text
+    assert f"## 2025-01-03\n\n- id: `{second}`\n- written " in text
+    assert "> Just words.\n" in text
+    assert f"- id: `{third}`\n- mood: 5 → ? (of 10)\n- written " in text
+    assert (
+        f'- [~] 2025-01-02: Say "no" once (partly), strategy: {strategy}, exercise: Box '
+        f"breathing. Note: Halfway, then; stopped. (id `{journal.commitment.id}`)\n"
+    ) in text
+    assert text.endswith("# Tags\n\n- sleep; deep\n- Work\n")
 
 
 def test_export_is_read_in_chunks(member_client, member, django_assert_max_num_queries):
@@ -183,7 +296,6 @@ def test_export_is_read_in_chunks(member_client, member, django_assert_max_num_q
     from django.test.utils import CaptureQueriesContext
 
     from journaling import export
-    from tests.journaling.factories import JournalEntryFactory
 
     JournalEntryFactory.create_batch(23, owner=member, entry_date=date(2025, 1, 1))
     original = export.CHUNK_SIZE
@@ -218,10 +330,7 @@ def test_an_empty_journal_exports_cleanly(member_client):
         [],
         [],
     )
-    assert streamed(member_client.get(f"{EXPORT}?format=csv")).startswith("id,entry_date,")
-
-
-def test_ids_in_the_export_are_the_entry_ids(full_journal):
-    data = json.loads(streamed(full_journal.get(EXPORT)))
-    for row in data["entries"]:
-        uuid.UUID(row["id"])
+    assert streamed(member_client.get(f"{EXPORT}?format=csv")) == ",".join(CSV_COLUMNS) + "\r\n"
+    assert streamed(member_client.get(f"{EXPORT}?format=markdown")).endswith(
+        "\n\n# Commitments\n\n"
+    )
