@@ -72,6 +72,8 @@ UNTHROTTLED = {
         "PASSWORD_RESET_CONFIRM",
         "VERIFY_EMAIL",
         "VERIFICATION_MAIL",
+        "NEWSLETTER_SUBSCRIBE",
+        "NEWSLETTER_TOKEN",
     )
 }
 

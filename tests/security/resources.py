@@ -118,6 +118,13 @@ def _home(world: World) -> None:
     )
 
 
+def _newsletter(world: World) -> None:
+    from tests.newsletter.factories import SubscriberFactory
+
+    subscriber = SubscriberFactory(email=world.owner.email, user=world.owner)
+    world.secrets.append(subscriber.unsubscribe_token)
+
+
 # One builder per app with private records; each adds to `world.ids` and `world.secrets`.
 WORLD_BUILDERS: list[Callable[[World], None]] = [
     _saved_items,
@@ -125,6 +132,7 @@ WORLD_BUILDERS: list[Callable[[World], None]] = [
     _events,
     _devices,
     _home,
+    _newsletter,
 ]
 
 
@@ -219,6 +227,9 @@ EXPECTATIONS: dict[str, Expectation] = {
     "GET /api/v1/me/reminders/{id}/": Expectation(200, params=_ids("reminder")),
     "DELETE /api/v1/me/reminders/{id}/": Expectation(204, params=_ids("reminder")),
     "GET /api/v1/me/calendar-feed/": Expectation(200),
+    # newsletter: the member's own subscription
+    "GET /api/v1/me/newsletter/": Expectation(200),
+    "PUT /api/v1/me/newsletter/": Expectation(200, body=lambda w: {"subscribed": False}),
     "POST /api/v1/me/calendar-feed/": Expectation(200),
     "DELETE /api/v1/me/calendar-feed/": Expectation(204),
 }
