@@ -7,6 +7,7 @@ is the default; `DJANGO_DEBUG=true` turns on the local conveniences.
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "strategies",
     "journaling",
     "events",
+    "newsletter",
     "profiles",
 ]
 
@@ -232,7 +234,18 @@ EMAIL_VERIFICATION_MAX_AGE = env.int("EMAIL_VERIFICATION_MAX_AGE", default=60 * 
 # The console backend prints every mail, password-reset links (uid and token) included,
 # to the log: the default on a laptop only. Production must name a mail server, or ask
 # for the console explicitly (`EMAIL_URL=consolemail://`), which `check --deploy` flags.
-if email_url := env.str("EMAIL_URL", default=""):
+#
+# Or a mail provider's HTTP API through django-anymail (not installed by default):
+# `pip install "django-anymail[postmark]"`, then EMAIL_PROVIDER=postmark and the
+# provider's settings as ANYMAIL_<NAME> variables (ANYMAIL_POSTMARK_SERVER_TOKEN=...).
+if email_provider := env.str("EMAIL_PROVIDER", default=""):
+    EMAIL_BACKEND = f"anymail.backends.{email_provider}.EmailBackend"
+    ANYMAIL = {
+        name.removeprefix("ANYMAIL_"): value
+        for name, value in os.environ.items()
+        if name.startswith("ANYMAIL_")
+    }
+elif email_url := env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 elif LOCAL:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -255,6 +268,20 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WORKER_STALLED_TIMEOUT = env.float("WORKER_STALLED_TIMEOUT", default=30.0)
 PROCRASTINATE_WORKER_DEFAULTS = {"stalled_worker_timeout": WORKER_STALLED_TIMEOUT}
 JOB_RETENTION_HOURS = env.int("JOB_RETENTION_HOURS", default=24 * 7)
+
+# --- Newsletter ---------------------------------------------------------------------------
+# Front-end pages behind the links of the mails (`{token}` goes to the API calls).
+NEWSLETTER_CONFIRM_URL = env.str(
+    "NEWSLETTER_CONFIRM_URL", default="http://127.0.0.1:8000/newsletter/confirm?token={token}"
+)
+NEWSLETTER_UNSUBSCRIBE_URL = env.str(
+    "NEWSLETTER_UNSUBSCRIBE_URL",
+    default="http://127.0.0.1:8000/newsletter/unsubscribe?token={token}",
+)
+NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=60 * 60 * 24 * 7)
+# Messages per job, and how many batch jobs of one edition may run at once.
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+NEWSLETTER_SEND_LANES = env.int("NEWSLETTER_SEND_LANES", default=4)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -323,6 +350,8 @@ THROTTLE_RATES = {
     "password_reset_confirm": env.str("THROTTLE_PASSWORD_RESET_CONFIRM", default="20/hour"),
     "verify_email": env.str("THROTTLE_VERIFY_EMAIL", default="30/hour"),
     "verification_mail": env.str("THROTTLE_VERIFICATION_MAIL", default="5/hour"),
+    "newsletter_subscribe": env.str("THROTTLE_NEWSLETTER_SUBSCRIBE", default="10/hour"),
+    "newsletter_token": env.str("THROTTLE_NEWSLETTER_TOKEN", default="60/hour"),
 }
 
 REST_FRAMEWORK = {
@@ -508,4 +537,5 @@ ADMIN_SITE_HEADER = "Breakthrough editorial admin"
 SAMPLE_CONTENT_LOADERS = [
     "strategies.sample_content.load",
     "events.sample_content.load",
+    "newsletter.sample_content.load",
 ]

@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("strategies.api.urls")),
     path("", include("journaling.api.urls")),
     path("", include("events.api.urls")),
+    path("", include("newsletter.api.urls")),
     path("", include("profiles.api.urls")),
 ]
 

@@ -1,0 +1,102 @@
+"""Serializers of the newsletter API."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from newsletter.models import ConsentSource, Edition
+
+
+class SubscriptionRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    source = serializers.ChoiceField(
+        choices=[ConsentSource.APP, ConsentSource.WEB],
+        default=ConsentSource.WEB,
+        help_text="Where the form was shown; recorded with the consent.",
+    )
+
+
+class NewsletterTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=1024, help_text="The `token` query parameter of the emailed link."
+    )
+
+
+class UnsubscribeSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=1024,
+        required=False,
+        help_text="The `token` of the unsubscribe link. A one-click unsubscribe (RFC 8058) "
+        "sends it in the query string instead, with the form body "
+        "`List-Unsubscribe=One-Click`.",
+    )
+
+
+class NewsletterDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class MemberNewsletterSerializer(serializers.Serializer):
+    subscribed = serializers.BooleanField(
+        help_text="Whether the newsletter goes to your account's address."
+    )
+    email = serializers.EmailField(read_only=True)
+    subscribed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    consent_text = serializers.CharField(
+        read_only=True, help_text="What switching it on agrees to (recorded with the time)."
+    )
+
+
+class _RefSerializer(serializers.Serializer):
+    """`{slug, title, url}`, the one shape of a reference to public content."""
+
+    view_name = ""
+
+    slug = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return reverse(
+            self.view_name, kwargs={"slug": obj.slug}, request=self.context.get("request")
+        )
+
+
+class EditionExerciseRefSerializer(_RefSerializer):
+    view_name = "exercise-detail"
+
+
+class EditionGuideRefSerializer(_RefSerializer):
+    view_name = "guide-detail"
+
+
+class EditionEventRefSerializer(_RefSerializer):
+    view_name = "event-detail"
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="edition-detail", lookup_field="slug")
+
+    class Meta:
+        model = Edition
+        fields = ["slug", "subject", "url", "sent_at"]
+        read_only_fields = fields
+
+
+class EditionDetailSerializer(EditionSerializer):
+    intro_html = serializers.CharField(read_only=True, help_text="Sanitised HTML.")
+    exercises = serializers.SerializerMethodField()
+    guide = EditionGuideRefSerializer(read_only=True, allow_null=True)
+    event = EditionEventRefSerializer(read_only=True, allow_null=True)
+
+    class Meta(EditionSerializer.Meta):
+        fields = [*EditionSerializer.Meta.fields, "intro_html", "exercises", "guide", "event"]
+        read_only_fields = fields
+
+    @extend_schema_field(EditionExerciseRefSerializer(many=True))
+    def get_exercises(self, edition: Edition) -> list[dict]:
+        """The Soul Gym exercises of the edition, in the editor's order."""
+        exercises = [link.exercise for link in edition.edition_exercises.all()]
+        return EditionExerciseRefSerializer(exercises, many=True, context=self.context).data
