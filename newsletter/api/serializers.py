@@ -38,8 +38,19 @@ class NewsletterDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class JSONBooleanField(serializers.BooleanField):
+    """`true` or `false` only: DRF's own field also takes 0, 1, "yes" and "on", which
+    the schema's `boolean` does not allow."""
+
+    def to_internal_value(self, data: object) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+        return False  # unreachable: fail() raises
+
+
 class MemberNewsletterSerializer(serializers.Serializer):
-    subscribed = serializers.BooleanField(
+    subscribed = JSONBooleanField(
         help_text="Whether the newsletter goes to your account's address."
     )
     email = serializers.EmailField(read_only=True)

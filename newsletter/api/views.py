@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +16,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 from rest_framework.views import APIView
 
 from core.http_cache import PublicCacheMixin
+from core.parsers import JSONParser
 from newsletter import selectors, services
 from newsletter.api import schema
 from newsletter.api.serializers import (
@@ -73,6 +75,10 @@ class ConfirmView(AnonymousNewsletterView):
 @schema.unsubscribe
 @extend_validation_errors(["required"], field_name="token", methods=["post"])
 class UnsubscribeView(AnonymousNewsletterView):
+    # Clients send JSON everywhere else; a mail client's one-click unsubscribe (RFC 8058)
+    # posts a form, `List-Unsubscribe=One-Click`, with the token in the URL.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
     def post(self, request: Request) -> Response:
         serializer = UnsubscribeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

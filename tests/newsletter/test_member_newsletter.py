@@ -82,6 +82,9 @@ def test_the_subscription_is_exported_and_deleted_with_the_account(verified):
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["someone.else@example.com"]
 
 
-@pytest.mark.parametrize("body", [{}, {"subscribed": "maybe"}, {"subscribed": None}])
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"subscribed": "maybe"}, {"subscribed": None}, {"subscribed": 0}, {"subscribed": "true"}],
+)
 def test_bad_input_is_400(verified, body):
     assert client_for(verified).put(URL, body, format="json").status_code == 400

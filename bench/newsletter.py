@@ -1,0 +1,207 @@
+"""Send one newsletter edition to 100,000 subscribers with two workers, and prove that
+every address got it exactly once.
+
+    .venv/bin/python -m bench.newsletter                 # 100,000 subscribers, 2 workers
+    .venv/bin/python -m bench.newsletter --subscribers 20000 --workers 1
+
+A database of its own (`bt_newsletter_bench` on the server `DATABASE_URL` names, or the
+embedded one) is migrated and given the sample content; subscribers are inserted with
+one `INSERT ... SELECT generate_series` (plus a few unsubscribed ones, who must get
+nothing). Two `manage.py procrastinate worker` processes run with
+`bench.newsletter_settings` (a mail backend that renders each message and logs its
+recipient). The clock runs from the edition being started (its deliveries queued and
+its batch jobs deferred, as the every-minute job does) until it is marked sent.
+
+Proof of exactly-once: the delivery rows (one per confirmed subscriber, all `sent`),
+the messages the workers logged (as many as rows, no recipient twice, none to an
+unsubscribed address).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from bench.server import BASE_DIR, PYTHON, create_database, database_url, manage, production_env
+
+UNSUBSCRIBED = 100
+
+
+def _env(url: str, **extra: str) -> dict[str, str]:
+    return production_env(database=url, DJANGO_SETTINGS_MODULE="bench.newsletter_settings", **extra)
+
+
+def _django(url: str) -> None:
+    os.environ.update(_env(url))
+    import django
+
+    django.setup()
+
+
+def seed(subscribers: int) -> int:
+    """Fresh subscribers and a due edition; the edition's id."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from newsletter.models import Edition, EditionExercise, EditionStatus, Subscriber
+    from strategies.models import Exercise, Guide
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE newsletter_delivery, newsletter_consent, newsletter_subscriber, "
+            "procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs "
+            "RESTART IDENTITY CASCADE"
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {Subscriber._meta.db_table}
+                (id, email, status, subscribed_at, unsubscribe_token, created_at, updated_at)
+            SELECT gen_random_uuid(), 'reader-' || n || '@example.com',
+                   CASE WHEN n > %s THEN 'unsubscribed' ELSE 'confirmed' END,
+                   now(), md5(random()::text || n) || md5(n::text), now(), now()
+            FROM generate_series(1, %s) AS n
+            """,  # noqa: S608 (table name from the model)
+            [subscribers, subscribers + UNSUBSCRIBED],
+        )
+    Edition.objects.filter(slug="bench-edition").delete()
+    edition = Edition.objects.create(
+        slug="bench-edition",
+        subject="Soul Gym (benchmark)",
+        intro_markdown="A *benchmark* issue: three exercises, a guide and the next event.",
+        guide=Guide.objects.order_by("id").first(),
+        send_at=timezone.now(),
+        status=EditionStatus.SCHEDULED,
+    )
+    for position, exercise in enumerate(Exercise.objects.order_by("id")[:3]):
+        EditionExercise.objects.create(edition=edition, exercise=exercise, position=position)
+    return edition.pk
+
+
+def start_workers(url: str, count: int, log_dir: Path) -> list[subprocess.Popen]:
+    env = _env(url, BENCH_MAIL_LOG=str(log_dir))
+    return [
+        subprocess.Popen(
+            [
+                PYTHON,
+                "manage.py",
+                "procrastinate",
+                "worker",
+                "--name",
+                f"bench-{n}",
+                "--queues",
+                "newsletter",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(log_dir / f"worker-{n}.err").open("w"),
+        )
+        for n in range(count)
+    ]
+
+
+def wait_until_sent(edition_id: int, timeout: float) -> float:
+    from newsletter.models import Edition, EditionStatus
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Edition.objects.filter(pk=edition_id, status=EditionStatus.SENT).exists():
+            return time.monotonic()
+        time.sleep(0.2)
+    raise RuntimeError(f"Edition {edition_id} was not sent within {timeout} s.")
+
+
+def proof(edition_id: int, log_dir: Path) -> dict:
+    from newsletter.models import Delivery, Subscriber, SubscriberStatus
+
+    lines = [
+        line.split("\t")
+        for path in sorted(log_dir.glob("*.log"))
+        for line in path.read_text().splitlines()
+    ]
+    recipients = Counter(to for to, _ in lines)
+    confirmed = set(
+        Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).values_list("email", flat=True)
+    )
+    rows = Counter(Delivery.objects.filter(edition_id=edition_id).values_list("status", flat=True))
+    return {
+        "delivery_rows": sum(rows.values()),
+        "delivery_rows_by_status": dict(rows),
+        "messages_logged": len(lines),
+        "distinct_recipients": len(recipients),
+        "recipients_twice_or_more": sum(1 for n in recipients.values() if n > 1),
+        "confirmed_without_message": len(confirmed - set(recipients)),
+        "messages_to_unsubscribed": len(set(recipients) - confirmed),
+        "distinct_message_ids": len({message_id for _, message_id in lines}),
+        "logs_by_worker_process": len(list(log_dir.glob("*.log"))),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--database", default="bt_newsletter_bench")
+    args = parser.parse_args(argv)
+
+    url = os.environ.get("BENCH_NEWSLETTER_DATABASE_URL") or database_url(args.database)
+    create_database(url, fresh=False)
+    env = _env(url)
+    manage("migrate", "--no-input", env=env)
+    manage("load_sample_content", env=env)
+    _django(url)
+    from django.conf import settings
+
+    from newsletter import sending
+
+    edition_id = seed(args.subscribers)
+    with tempfile.TemporaryDirectory(prefix="newsletter-bench-") as tmp:
+        log_dir = Path(tmp)
+        workers = start_workers(url, args.workers, log_dir)
+        try:
+            time.sleep(3)  # the workers connect and start listening
+            started = time.monotonic()
+            queued = sending.edition_start(edition_id)
+            queued_at = time.monotonic()
+            finished = wait_until_sent(edition_id, args.timeout)
+        finally:
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.wait(timeout=30)
+        result = {
+            "subscribers_confirmed": args.subscribers,
+            "subscribers_unsubscribed": UNSUBSCRIBED,
+            "workers": args.workers,
+            "batch_size": settings.NEWSLETTER_BATCH_SIZE,
+            "lanes": settings.NEWSLETTER_SEND_LANES,
+            "queued": queued,
+            "queue_seconds": round(queued_at - started, 2),
+            "total_seconds": round(finished - started, 2),
+            "messages_per_second": round(queued / (finished - started), 1),
+            **proof(edition_id, log_dir),
+        }
+    print(json.dumps(result, indent=2))
+    ok = (
+        result["delivery_rows"]
+        == result["messages_logged"]
+        == result["distinct_recipients"]
+        == args.subscribers
+        and result["recipients_twice_or_more"] == 0
+        and result["messages_to_unsubscribed"] == 0
+        and result["confirmed_without_message"] == 0
+    )
+    print("exactly once: " + ("yes" if ok else "NO"), file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
