@@ -142,10 +142,26 @@ def _claim(edition_id: int, job_id: int, size: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _mark(delivery_id: int, job_id: int, status: str, **fields: object) -> None:
-    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, job_id=job_id).update(
-        status=status, job_id=None, **fields
-    )
+def _mark(delivery_id: int, job_id: int, status: str, *, error: str = "") -> None:
+    """Tick one row off (if this job still holds it). Plain SQL: it runs once per
+    message, and the ORM's compiling would cost a third of the time of the send."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {Delivery._meta.db_table}
+            SET status = %s, job_id = NULL, error = %s,
+                sent_at = CASE WHEN %s THEN now() ELSE sent_at END
+            WHERE id = %s AND status = %s AND job_id = %s
+            """,  # noqa: S608 (table name from the model, values as parameters)
+            [
+                status,
+                error,
+                status == DeliveryStatus.SENT,
+                delivery_id,
+                DeliveryStatus.SENDING,
+                job_id,
+            ],
+        )
 
 
 def send_batch(*, edition_id: int, job_id: int, size: int | None = None) -> BatchReport:
@@ -174,6 +190,7 @@ def send_batch(*, edition_id: int, job_id: int, size: int | None = None) -> Batc
     )
     mail_connection = get_connection()
     mail_connection.open()
+    _fast_commits(on=True)
     try:
         for chunk in _chunks(deliveries, RECHECK_EVERY):
             still_subscribed = set(
@@ -185,8 +202,19 @@ def send_batch(*, edition_id: int, job_id: int, size: int | None = None) -> Batc
             for delivery in chunk:
                 _send_one(delivery, rendered, job_id, still_subscribed, mail_connection, report)
     finally:
+        _fast_commits(on=False)
         mail_connection.close()
     return report
+
+
+def _fast_commits(*, on: bool) -> None:
+    """Each sent row is committed on its own, right after its message: with
+    `synchronous_commit = off` that commit does not wait for the disk. A worker that
+    dies loses nothing by it (PostgreSQL has the row); only a crash of the database
+    server itself can lose the last fraction of a second of marks, and those messages
+    would then be sent again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF" if on else "RESET synchronous_commit")
 
 
 def _send_one(  # noqa: PLR0917 (one call site, all needed)
@@ -210,7 +238,7 @@ def _send_one(  # noqa: PLR0917 (one call site, all needed)
         _mark(delivery.pk, job_id, DeliveryStatus.FAILED, error=str(exc)[:500])
         report.failed += 1
         return
-    _mark(delivery.pk, job_id, DeliveryStatus.SENT, sent_at=timezone.now())
+    _mark(delivery.pk, job_id, DeliveryStatus.SENT)
     report.sent += 1
 
 
