@@ -31,7 +31,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.server import BASE_DIR, PYTHON, create_database, database_url, manage, production_env
+from harness.database import create_database, database_url
+from harness.server import BASE_DIR, PYTHON, manage, production_env
 
 UNSUBSCRIBED = 100
 

@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from core.http_cache import PublicCacheMixin
+from core.http_cache import PRIVATE_NO_STORE, PrivateNoStoreMixin, PublicCacheMixin
 from core.parsers import JSONParser
+from core.routing import SLUG_PATTERN
 from newsletter import selectors, services
 from newsletter.api import schema
 from newsletter.api.serializers import (
@@ -29,8 +30,6 @@ from newsletter.api.serializers import (
 )
 from newsletter.models import Edition
 
-PRIVATE_NO_STORE = "private, no-store"
-SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 SUBSCRIBED_DETAIL = (
     "Thank you. If this address does not receive the Soul Gym yet, a message with a "
     "confirmation link is on its way to it."
@@ -100,7 +99,7 @@ class EraseView(AnonymousNewsletterView):
 
 @schema.member_newsletter
 @extend_validation_errors(["email_unverified"], field_name="subscribed", methods=["put"])
-class MemberNewsletterView(APIView):
+class MemberNewsletterView(PrivateNoStoreMixin, APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [UserRateThrottle]
     serializer_class = MemberNewsletterSerializer
@@ -114,9 +113,7 @@ class MemberNewsletterView(APIView):
             "subscribed_at": subscriber.subscribed_at if subscribed else None,
             "consent_text": services.CONSENT_TEXT,
         }
-        return Response(
-            MemberNewsletterSerializer(data).data, headers={"Cache-Control": PRIVATE_NO_STORE}
-        )
+        return Response(MemberNewsletterSerializer(data).data)
 
     def get(self, request: Request) -> Response:
         return self._payload(request)

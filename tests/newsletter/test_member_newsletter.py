@@ -9,7 +9,7 @@ from django.utils import timezone
 from newsletter import services
 from newsletter.models import Consent, ConsentSource, Subscriber, SubscriberStatus
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import client_for
+from tests.helpers import client_for
 from tests.newsletter.factories import SubscriberFactory
 
 URL = "/api/v1/me/newsletter/"
