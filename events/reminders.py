@@ -158,12 +158,21 @@ def _member_zone(owner) -> str:
     return getattr(owner, "timezone", "") or "UTC"
 
 
+def _mail(reminder: Reminder, subject: str, lines: list[str]) -> EmailMessage:
+    """A message to the reminder's member; the subject is kept to one line whatever the
+    event's title holds."""
+    return EmailMessage(
+        subject=one_line(subject),
+        body="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[reminder.owner.email],
+    )
+
+
 def reminder_message(reminder: Reminder) -> EmailMessage:
-    event, owner = reminder.event, reminder.owner
-    zone = _member_zone(owner)
-    lines = [
-        f"{event.title} starts {_when(event, zone)}.",
-    ]
+    event = reminder.event
+    zone = _member_zone(reminder.owner)
+    lines = [f"{event.title} starts {_when(event, zone)}."]
     if zone != event.timezone:
         lines.append(f"That is {_when(event, event.timezone)} where it is hosted.")
     lines.append("")
@@ -176,49 +185,32 @@ def reminder_message(reminder: Reminder) -> EmailMessage:
         "",
         "You asked for this reminder. Manage your reminders in your account.",
     ]
-    return EmailMessage(
-        subject=f"Reminder: {one_line(event.title)} ({reminder.get_minutes_before_display()})",
-        body="\n".join(lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[owner.email],
-    )
+    subject = f"Reminder: {event.title} ({reminder.get_minutes_before_display()})"
+    return _mail(reminder, subject, lines)
 
 
 def cancellation_message(reminder: Reminder) -> EmailMessage:
-    event, owner = reminder.event, reminder.owner
-    body = "\n".join(
-        [
-            f"{event.title}, planned for {_when(event, _member_zone(owner))}, is cancelled.",
-            "You will not get a reminder for it.",
-            "",
-            f"Details: {_event_url(event)}",
-        ]
-    )
-    return EmailMessage(
-        subject=f"Cancelled: {one_line(event.title)}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[owner.email],
-    )
+    event = reminder.event
+    when = _when(event, _member_zone(reminder.owner))
+    lines = [
+        f"{event.title}, planned for {when}, is cancelled.",
+        "You will not get a reminder for it.",
+        "",
+        f"Details: {_event_url(event)}",
+    ]
+    return _mail(reminder, f"Cancelled: {event.title}", lines)
 
 
 def reinstatement_message(reminder: Reminder) -> EmailMessage:
-    event, owner = reminder.event, reminder.owner
-    body = "\n".join(
-        [
-            f"{event.title} is going ahead after all.",
-            f"It starts {_when(event, _member_zone(owner))}.",
-            "Your reminders for it are back on.",
-            "",
-            f"Details and calendar file: {_event_url(event)}",
-        ]
-    )
-    return EmailMessage(
-        subject=f"Back on: {one_line(event.title)}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[owner.email],
-    )
+    event = reminder.event
+    lines = [
+        f"{event.title} is going ahead after all.",
+        f"It starts {_when(event, _member_zone(reminder.owner))}.",
+        "Your reminders for it are back on.",
+        "",
+        f"Details and calendar file: {_event_url(event)}",
+    ]
+    return _mail(reminder, f"Back on: {event.title}", lines)
 
 
 def _record_failure(
