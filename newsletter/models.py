@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from core.models import TimeStampedModel
+from core.validators import validate_one_line
 from strategies.models import MarkdownRenderingModel
 
 
@@ -106,7 +107,7 @@ class Edition(MarkdownRenderingModel, TimeStampedModel):
     markdown_fields = ("intro",)
 
     slug = models.SlugField(max_length=200, unique=True)
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, validators=[validate_one_line])
     intro_markdown = models.TextField(blank=True)
     intro_html = models.TextField(blank=True, editable=False)
     exercises = models.ManyToManyField(

@@ -124,3 +124,11 @@ def test_members_one_line_fields_refuse_line_breaks(member_client, path, body, a
     response = method(path, body, format="json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == attr
+
+
+def test_an_edition_subject_is_one_line():
+    from newsletter.models import Edition
+
+    with pytest.raises(ValidationError) as raised:
+        Edition(subject="Soul Gym\r\nBcc: all@example.com").full_clean()
+    assert "subject" in raised.value.message_dict
