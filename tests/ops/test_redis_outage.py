@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from harness.database import database_url
 from harness.server import Gunicorn, fetch, free_port, port_answers, production_env
 from tests.accounts.factories import PASSWORD
 from tests.ops.proxy import SwitchableProxy
@@ -87,11 +88,9 @@ def _call(server, method, path, token=None, body=None):
 def test_redis_down_then_back(redis_server, tmp_path):
     from django.conf import settings
 
-    db = settings.DATABASES["default"]
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    host = db.get("HOST") or "127.0.0.1"
+    # The test database, over TCP or the embedded server's socket alike.
     env = production_env(
-        database=f"postgres://{credentials}@{host}:{db.get('PORT') or 5432}/{db['NAME']}",
+        database=database_url(settings.DATABASES["default"]["NAME"]),
         REDIS_URL=f"redis://127.0.0.1:{redis_server.port}/0",
         THROTTLE_LOGIN=f"{LOGIN_RATE}/min",
     )
