@@ -81,3 +81,10 @@ def on_starting(server) -> None:
 
     if embedded_db.wanted():
         embedded_db.start()
+
+
+def worker_exit(server, worker) -> None:
+    """A worker stopped during a database outage still logs the failures it counted."""
+    from core.logs import DATABASE_OUTAGE
+
+    DATABASE_OUTAGE.flush()

@@ -147,6 +147,15 @@ class DatabaseOutage:
 
     def end(self, *args: object, **kwargs: object) -> None:
         """Receiver of `connection_created`: a connection succeeded, so any outage is over."""
+        self._close("Database available again after %.1f s; %d failures were not logged")
+
+    def flush(self) -> None:
+        """At the exit of the process (gunicorn's `worker_exit`): an outage this process
+        never saw end still reports what it counted, so a worker that is stopped or
+        recycled before it reconnects loses no failure from the logs."""
+        self._close("Process exits %.1f s into a database outage; %d failures were not logged")
+
+    def _close(self, message: str) -> None:
         if self.started is None:  # the common case, without taking the lock
             return
         with self.lock:
@@ -155,7 +164,7 @@ class DatabaseOutage:
             seconds, unlogged = time.monotonic() - self.started, self.unlogged
             self.started, self.unlogged = None, 0
         logging.getLogger("core.database").warning(
-            "Database available again after %.1f s; %d failures were not logged",
+            message,
             seconds,
             unlogged,
             extra={"outage_seconds": round(seconds, 1), "unlogged_failures": unlogged},

@@ -3,7 +3,8 @@
 - With `LOG_FORMAT=json` every line gunicorn writes is one JSON object with a `time`:
   its access lines, its own lines ("Booting worker") and Django's.
 - A database outage is logged once per outage and worker, with a count of the failures
-  that followed when it ends, not with a traceback per request.
+  that followed when it ends (or when the worker exits first), not with a traceback
+  per request.
 """
 
 from __future__ import annotations
