@@ -468,6 +468,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "core.schema.list_index_attrs_as_patterns",
+        "core.schema.document_location",
     ],
     "TAGS": [
         {"name": "auth", "description": "Register, log in and out, reset a password."},

@@ -206,3 +206,22 @@ def list_index_attrs_as_patterns(result: dict, generator, request, public) -> di
             pattern = re.escape(attr).replace(INDEX_PLACEHOLDER, "[0-9]+")
             member["properties"]["attr"] = {"type": "string", "pattern": f"^{pattern}$"}
     return result
+
+
+LOCATION_HEADER = {
+    "description": "The address of the resource created (`core.responses.created_response`).",
+    "schema": {"type": "string", "format": "uri"},
+}
+
+
+def document_location(result: dict, generator, request, public) -> dict:
+    """A spectacular postprocessing hook: every 201 carries `Location`, so every 201 in
+    the schema says so (a generated client can follow it without building the URL)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            created = (
+                operation.get("responses", {}).get("201") if isinstance(operation, dict) else None
+            )
+            if created is not None:
+                created.setdefault("headers", {})["Location"] = LOCATION_HEADER
+    return result

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -120,8 +120,9 @@ def events_set_status(*, events: Iterable[Event], status: EventStatus) -> int:
     return changed
 
 
-def reminder_create(*, owner, event: Event, minutes_before: int) -> Reminder:
-    """One reminder per member, event and offset; only for an event still to come."""
+def reminder_create(*, owner, event: Event, minutes_before: int) -> tuple[Reminder, bool]:
+    """One reminder per member, event and offset; only for an event still to come. Asking
+    again for one the member has is not an error: it answers that reminder (`False`)."""
     if event.status == EventStatus.CANCELLED:
         raise DomainError(
             "This event is cancelled; there is nothing to be reminded of.",
@@ -130,13 +131,11 @@ def reminder_create(*, owner, event: Event, minutes_before: int) -> Reminder:
         )
     if event.starts_at <= timezone.now():
         raise DomainError("This event has already started.", code="already_started", field="event")
-    try:
-        with transaction.atomic():
-            return Reminder.objects.create(owner=owner, event=event, minutes_before=minutes_before)
-    except IntegrityError:
-        raise DomainError(
-            "You already have this reminder for this event.", code="unique", field="minutes_before"
-        ) from None
+    with transaction.atomic():
+        reminder, created = Reminder.objects.get_or_create(
+            owner=owner, event=event, minutes_before=minutes_before
+        )
+    return reminder, created
 
 
 def reminder_delete(*, reminder: Reminder) -> None:

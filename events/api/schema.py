@@ -76,9 +76,13 @@ def event_viewset(view: type) -> type:
             tags=["me"],
             summary="Ask to be emailed before this event starts",
             description="`minutes_before` is 15, 60 or 1440. One reminder per event and "
-            "offset; a second identical request is a 400. Not for cancelled or started events.",
+            "offset: asking again for one you have answers it with a 200 and creates "
+            "nothing. Not for cancelled or started events.",
             request=ReminderSerializer,
-            responses={201: ReminderSerializer},
+            responses={
+                201: OpenApiResponse(ReminderSerializer, description="Created."),
+                200: OpenApiResponse(ReminderSerializer, description="You had it already."),
+            },
         ),
     )(view)
 

@@ -33,6 +33,7 @@ from core.http_cache import (
     PublicCacheMixin,
 )
 from core.pagination import CursorPagination
+from core.responses import created_response
 from core.routing import SLUG_PATTERN
 from events import calendars, selectors, services
 from events.api import schema
@@ -114,14 +115,17 @@ class EventViewSet(PublicCacheMixin, ClockMixin, viewsets.ReadOnlyModelViewSet):
             raise NotFound
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        reminder = services.reminder_create(
+        reminder, created = services.reminder_create(
             owner=request.user,
             event=event,
             minutes_before=serializer.validated_data["minutes_before"],
         )
-        return Response(
+        return created_response(
+            request,
             self.get_serializer(reminder).data,
-            status=status.HTTP_201_CREATED,
+            created=created,
+            url_name="reminder-detail",
+            pk=reminder.pk,
             headers={"Cache-Control": PRIVATE_NO_STORE},
         )
 

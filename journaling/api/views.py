@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from core.etags import ANY, none_match, parse_entity_tags, quote_etag
 from core.http_cache import PrivateNoStoreMixin
+from core.responses import created_response
 from core.routing import ANY_SEGMENT
 from journaling import export, insights, selectors, services
 from journaling.api import schema
@@ -127,8 +128,14 @@ class VersionedRecordViewSet(PrivateJournalMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         record, created = self.create_record(object_id=data.pop("id", None), **data)
-        return self.record_response(
-            record.pk, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        response = self.record_response(record.pk)
+        return created_response(
+            request,
+            response.data,
+            created=created,
+            url_name=f"{self.basename}-detail",
+            pk=record.pk,
+            headers={"ETag": response["ETag"]},
         )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

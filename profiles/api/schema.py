@@ -26,11 +26,15 @@ def saved_item_viewset(view: type) -> type:
             description="Items whose guide is unpublished are left out until it is back."
             + PRIVATE_NOTE,
         ),
+        retrieve=extend_schema(
+            summary="One saved item (where a save's `Location` points)",
+            description=PRIVATE_NOTE.strip(),
+        ),
         create=extend_schema(
             summary="Save a guide, a strategy, an exercise or an event",
             request=api.SavedItemCreateSerializer,
             responses={
-                201: api.SavedItemSerializer,
+                201: OpenApiResponse(api.SavedItemSerializer, description="Saved."),
                 200: OpenApiResponse(api.SavedItemSerializer, description="It was already saved."),
             },
         ),

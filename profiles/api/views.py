@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from core.http_cache import PrivateNoStoreMixin
 from core.pagination import CursorPagination
+from core.responses import created_response
 from core.routing import ANY_SEGMENT
 from journaling.selectors import member_today
 from profiles import home, selectors, services
@@ -39,6 +40,7 @@ class SavedItemViewSet(
     PrivateProfileMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -61,9 +63,12 @@ class SavedItemViewSet(
         item, created = services.saved_item_create(
             owner=request.user, target_field=target_field, target=target
         )
-        return Response(
+        return created_response(
+            request,
             self.get_serializer(item).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            created=created,
+            url_name="saved-item-detail",
+            pk=item.pk,
         )
 
     @action(detail=False, methods=["get"], pagination_class=None)

@@ -69,6 +69,7 @@ OPERATION_IDS = {
     ("delete", "/api/v1/me/reminders/{id}/"): "me_reminders_destroy",
     ("get", "/api/v1/me/saved/"): "me_saved_list",
     ("post", "/api/v1/me/saved/"): "me_saved_create",
+    ("get", "/api/v1/me/saved/{id}/"): "me_saved_retrieve",
     ("delete", "/api/v1/me/saved/{id}/"): "me_saved_delete",
     ("get", "/api/v1/me/saved/lookup/"): "me_saved_lookup",
     ("get", "/api/v1/me/interests/"): "me_interests_retrieve",

@@ -51,15 +51,13 @@ def test_only_known_offsets_are_accepted(member_client, talk, minutes):
     assert response.json()["errors"][0]["attr"] == "minutes_before"
 
 
-def test_the_same_reminder_twice_is_a_clear_400(member_client, talk):
-    assert create(member_client).status_code == 201
+def test_the_same_reminder_twice_answers_the_one_there_is(member_client, talk):
+    first = create(member_client)
+    assert first.status_code == 201
     response = create(member_client)
-    assert response.status_code == 400
-    assert response.json()["errors"][0] == {
-        "code": "unique",
-        "detail": "You already have this reminder for this event.",
-        "attr": "minutes_before",
-    }
+    assert response.status_code == 200
+    assert response.json() == first.json()
+    assert len(member_client.get("/api/v1/me/reminders/").json()["results"]) == 1
     assert create(member_client, minutes=15).status_code == 201  # another offset is fine
 
 

@@ -180,6 +180,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     # profiles: saved items, interests, recommendations, home
     "GET /api/v1/me/saved/": Expectation(200),
     "POST /api/v1/me/saved/": Expectation(201, body=lambda w: {"guide": w.other_guide.slug}),
+    "GET /api/v1/me/saved/{id}/": Expectation(200, params=_ids("saved_item")),
     "DELETE /api/v1/me/saved/{id}/": Expectation(204, params=_ids("saved_item")),
     "GET /api/v1/me/saved/lookup/": Expectation(200),
     "GET /api/v1/me/interests/": Expectation(200),
