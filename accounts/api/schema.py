@@ -32,6 +32,9 @@ from accounts.services import EmailTakenError
 from core.schema import AutoSchema
 
 
+ACCOUNT_DELETED = OpenApiResponse(description="The account and all its data are gone.")
+
+
 def _post(*, errors: tuple[list[str], str] | None = None, **schema: object):
     """The schema of a view whose one operation is `post`; `errors` adds the codes a
     custom check can answer for a field, as `(codes, field_name)`."""
@@ -115,14 +118,24 @@ def me_view(view: type) -> type:
         get=extend_schema(summary="Your profile"),
         patch=extend_schema(summary="Change your name or time zone"),
         delete=extend_schema(
-            # The derived id would be `me_destroy`: a rename clients would see.
-            operation_id="me_delete",
+            deprecated=True,
             request=AccountDeleteSerializer,
-            responses={204: OpenApiResponse(description="The account and all its data are gone.")},
-            summary="Delete your account and everything in it",
-            description="Needs your password. Every token stops working at once.",
+            responses={204: ACCOUNT_DELETED},
+            summary="Delete your account (use POST /api/v1/me/delete/)",
+            description="The same as `POST /api/v1/me/delete/`, with the password in a "
+            "DELETE body, which OpenAPI cannot describe and so generated clients cannot "
+            "send. Kept for clients written before it.",
         ),
     )(view)
+
+
+account_delete_view = _post(
+    request=AccountDeleteSerializer,
+    responses={204: ACCOUNT_DELETED},
+    summary="Delete your account and everything in it",
+    description="Needs your password. Your journal, saved items, reminders and the "
+    "rest go at once, and every token stops working.",
+)
 
 
 email_change_view = _post(

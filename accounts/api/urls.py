@@ -24,6 +24,7 @@ urlpatterns = [
         name="auth-verify-email-resend",
     ),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/delete/", views.AccountDeleteView.as_view(), name="me-delete"),
     path("me/email/", views.EmailChangeView.as_view(), name="me-email"),
     path("me/password/", views.PasswordChangeView.as_view(), name="me-password"),
     path("me/export/", views.ExportView.as_view(), name="me-export"),

@@ -178,10 +178,25 @@ class MeView(PrivateNoStoreMixin, generics.RetrieveUpdateAPIView):
         return self.request.user
 
     def delete(self, request: Request, *args, **kwargs) -> Response:
-        serializer = AccountDeleteSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        personal_data.delete_account(request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        # Kept for clients written before `POST /me/delete/`: a body on DELETE is one
+        # that OpenAPI cannot describe, so generated clients could not send it.
+        return _delete_account(request)
+
+
+@schema.account_delete_view
+class AccountDeleteView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [UserRateThrottle]
+
+    def post(self, request: Request) -> Response:
+        return _delete_account(request)
+
+
+def _delete_account(request: Request) -> Response:
+    serializer = AccountDeleteSerializer(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    personal_data.delete_account(request.user)
+    return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @schema.email_change_view

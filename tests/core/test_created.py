@@ -22,7 +22,11 @@ def _creates(member_client):
     yield "/api/v1/events/talk/reminders/", {"minutes_before": 60}, "/api/v1/me/reminders/"
     yield "/api/v1/me/saved/", {"guide": guide.slug}, "/api/v1/me/saved/"
     entry_id = str(uuid.uuid4())
-    yield "/api/v1/journal/entries/", {"id": entry_id, "body": "A start."}, "/api/v1/journal/entries/"
+    yield (
+        "/api/v1/journal/entries/",
+        {"id": entry_id, "body": "A start."},
+        "/api/v1/journal/entries/",
+    )
     commitment = {"id": str(uuid.uuid4()), "strategy": strategy.slug, "text": "Walk"}
     yield "/api/v1/journal/commitments/", commitment, "/api/v1/journal/commitments/"
     assert event.pk

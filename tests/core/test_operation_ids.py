@@ -53,7 +53,8 @@ OPERATION_IDS = {
     ("get", "/api/v1/journal/insights/"): "journal_insights_retrieve",
     ("get", "/api/v1/me/"): "me_retrieve",
     ("patch", "/api/v1/me/"): "me_update",
-    ("delete", "/api/v1/me/"): "me_delete",
+    ("delete", "/api/v1/me/"): "me_destroy",
+    ("post", "/api/v1/me/delete/"): "me_delete",
     ("get", "/api/v1/me/calendar-feed/"): "me_calendar_feed_retrieve",
     ("post", "/api/v1/me/calendar-feed/"): "me_calendar_feed_rotate",
     ("delete", "/api/v1/me/calendar-feed/"): "me_calendar_feed_destroy",
@@ -105,7 +106,6 @@ HAND_WRITTEN_IDS = {
     "journal_changes_list": "journal_changes",
     "journal_insights_retrieve": "journal_insights",
     "me_calendar_feed_rotate": "me_calendar_feed_create",
-    "me_delete": "me_destroy",
     "me_password_change": "me_password",
     "me_saved_delete": "me_saved_destroy",
 }

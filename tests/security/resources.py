@@ -165,6 +165,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     "GET /api/v1/me/": Expectation(200),
     "PATCH /api/v1/me/": Expectation(200, body=lambda w: {"display_name": "Renamed"}),
     "DELETE /api/v1/me/": Expectation(204, body=lambda w: {"password": PASSWORD}),
+    "POST /api/v1/me/delete/": Expectation(204, body=lambda w: {"password": PASSWORD}),
     "GET /api/v1/me/export/": Expectation(200),
     "POST /api/v1/me/password/": Expectation(
         200, body=lambda w: {"password": PASSWORD, "new_password": "a brand new passphrase"}
