@@ -31,7 +31,6 @@ from accounts.api.serializers import (
 from accounts.services import EmailTakenError
 from core.schema import AutoSchema
 
-
 ACCOUNT_DELETED = OpenApiResponse(description="The account and all its data are gone.")
 
 
