@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts.throttling import throttled_admin_login
-from core import errors, views
+from core import errors, media, views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = "Breakthrough admin"
@@ -39,6 +39,10 @@ urlpatterns = [
     # not Django's HTML "CSRF failed" page.
     re_path(r"^api/", csrf_exempt(errors.api_not_found)),
 ]
+
+if settings.MEDIA_SERVED_BY_SERVICE:
+    # Uploaded images, in production too (no object storage configured): core/media.py.
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.+)$", media.serve, name="media"))
 
 if settings.BENCH_ENDPOINTS:
     urlpatterns.insert(0, path("bench/ceiling", views.bench_ceiling, name="bench-ceiling"))

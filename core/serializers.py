@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+
+from core.images import meta_is_current
 
 UNKNOWN_FIELD_CODE = "unknown_field"
 
@@ -40,3 +43,68 @@ class RefuseUnknownFieldsMixin(serializers.Serializer):
     def _message(self, name: str) -> str:
         hint = self.moved_fields.get(name)
         return f"Unknown field `{name[:100]}`." + (f" {hint}" if hint else "")
+
+
+# --- Images -------------------------------------------------------------------------------
+
+
+class ImageRenditionSerializer(serializers.Serializer):
+    width = serializers.IntegerField(help_text="Pixels.")
+    height = serializers.IntegerField(help_text="Pixels.")
+    url = serializers.URLField(help_text="A WebP copy of the image at this width.")
+
+
+class ImageSerializer(serializers.Serializer):
+    """An image: the original as uploaded, and smaller copies to show instead."""
+
+    url = serializers.URLField(help_text="The original, as uploaded.")
+    width = serializers.IntegerField(help_text="Width of the original, in pixels.")
+    height = serializers.IntegerField(help_text="Height of the original, in pixels.")
+    alt = serializers.CharField(
+        allow_blank=True,
+        help_text="What the image shows, for the `alt` attribute; empty for a decorative one.",
+    )
+    renditions = ImageRenditionSerializer(
+        many=True,
+        help_text="Smaller WebP copies, narrowest first (320, 640 and 1280 pixels wide, "
+        "those narrower than the original): pick one for the screen, e.g. as `srcset`.",
+    )
+
+
+@extend_schema_field(ImageSerializer(allow_null=True))
+class ImageObjectField(serializers.Field):
+    """An image of the model (`core.images.ImageField`) as an `Image` object, or null
+    when there is none. Reads the image, its `<name>_alt` and its `<name>_meta` from the
+    row itself: no query, and no request to the storage (URLs are computed)."""
+
+    def __init__(self, image_field: str | None = None, **kwargs: Any) -> None:
+        self.image_field = image_field
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance: Any) -> dict[str, Any] | None:
+        name = self.image_field or self.field_name
+        file = getattr(instance, name)
+        meta = getattr(instance, f"{name}_meta")
+        if not meta_is_current(file, meta):
+            return None
+        storage = file.storage
+        return {
+            "url": self._absolute(storage.url(file.name)),
+            "width": meta["width"],
+            "height": meta["height"],
+            "alt": getattr(instance, f"{name}_alt"),
+            "renditions": [
+                {
+                    "width": rendition["width"],
+                    "height": rendition["height"],
+                    "url": self._absolute(storage.url(rendition["name"])),
+                }
+                for rendition in meta["renditions"]
+            ],
+        }
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

@@ -97,6 +97,8 @@ class EventAdminForm(forms.ModelForm):
             "recording_url",
             "description_markdown",
             "reflection_prompt",
+            "image",
+            "image_alt",
             "guides",
             "strategies",
         ]
@@ -184,7 +186,10 @@ class EventAdmin(admin.ModelAdmin):
             "Where",
             {"fields": ["location", "stream_url", "podcast_url", "recording_url"]},
         ),
-        ("Content", {"fields": ["description_markdown", "reflection_prompt"]}),
+        (
+            "Content",
+            {"fields": ["description_markdown", "reflection_prompt", "image", "image_alt"]},
+        ),
         ("Linked content", {"fields": ["guides", "strategies"]}),
         (
             "Calendar",

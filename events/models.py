@@ -22,6 +22,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.images import (
+    ImageField,
+    ImageRenditionsModel,
+    UploadTo,
+    image_alt_field,
+    image_meta_field,
+)
 from core.models import MarkdownRenderingModel, TimeStampedModel
 from core.validators import validate_one_line, validate_timezone
 from strategies.models import Guide, Person, Strategy, weighted_vector
@@ -177,12 +184,13 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__gt=now - FEED_HISTORY)
 
 
-class Event(MarkdownRenderingModel, TimeStampedModel):
+class Event(ImageRenditionsModel, MarkdownRenderingModel, TimeStampedModel):
     """One live session, optionally part of a series. `sequence` is the iCalendar
     revision number: it rises whenever the time, the place or the status changes, so
     subscribed calendars replace their copy."""
 
     markdown_fields = ("description",)
+    image_fields = ("image",)
 
     # Changing any of these is a new revision of the event for calendars (RFC 5545 3.8.7.4).
     REVISION_FIELDS = ("starts_at", "ends_at", "timezone", "location", "stream_url", "status")
@@ -196,6 +204,11 @@ class Event(MarkdownRenderingModel, TimeStampedModel):
     description_markdown = models.TextField(blank=True)
     description_html = models.TextField(blank=True, editable=False)
     hosts = models.ManyToManyField(Person, blank=True, related_name="hosted_events")
+    image = ImageField(
+        upload_to=UploadTo("events"), blank=True, help_text="Shown on the event's page and cards."
+    )
+    image_alt = image_alt_field()
+    image_meta = image_meta_field()
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField(db_index=True)
     timezone = zone_field("IANA zone the event is announced in; local times are shown in it.")

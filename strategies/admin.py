@@ -188,7 +188,20 @@ class GuideAdmin(SortableAdminBase, admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "tags", "summary", "cover_image"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "author",
+                    "tags",
+                    "summary",
+                    "cover_image",
+                    "cover_image_alt",
+                ]
+            },
+        ),
         ("Text (Markdown)", {"fields": ["body_markdown", "disclaimer_markdown"]}),
         (
             "Publishing",

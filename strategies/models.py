@@ -14,6 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.images import (
+    ImageField,
+    ImageRenditionsModel,
+    UploadTo,
+    image_alt_field,
+    image_meta_field,
+)
 from core.models import MarkdownRenderingModel, TimeStampedModel
 from core.validators import validate_one_line
 
@@ -45,13 +52,17 @@ class Tag(models.Model):
         return self.name
 
 
-class Person(TimeStampedModel):
+class Person(ImageRenditionsModel, TimeStampedModel):
     """An author of guides and, in the events app, a host of events."""
+
+    image_fields = ("photo",)
 
     name = models.CharField(max_length=120, validators=[validate_one_line])
     slug = models.SlugField(max_length=120, unique=True)
     bio = models.TextField(blank=True, help_text="A short biography, plain text.")
-    photo = models.ImageField(upload_to="people/", blank=True)
+    photo = ImageField(upload_to=UploadTo("people"), blank=True)
+    photo_alt = image_alt_field()
+    photo_meta = image_meta_field()
 
     class Meta:
         ordering = ["name", "id"]
@@ -81,8 +92,10 @@ class GuideQuerySet(PublishedQuerySet):
     guide_path = ""
 
 
-class Guide(MarkdownRenderingModel, TimeStampedModel):
+class Guide(ImageRenditionsModel, MarkdownRenderingModel, TimeStampedModel):
     """An article offering a few named strategies, with a disclaimer and related guides."""
+
+    image_fields = ("cover_image",)
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -108,7 +121,9 @@ class Guide(MarkdownRenderingModel, TimeStampedModel):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="guides"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="guides")
-    cover_image = models.ImageField(upload_to="guides/", blank=True)
+    cover_image = ImageField(upload_to=UploadTo("guides"), blank=True)
+    cover_image_alt = image_alt_field()
+    cover_image_meta = image_meta_field()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="When the guide goes public; may be in the future."

@@ -8,8 +8,11 @@ names and plain http, as `make run` does.
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
+import tempfile
 from contextlib import contextmanager
 
 _LOCAL_DEFAULTS = {
@@ -55,3 +58,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads of a test run go to a folder of its own, removed when the run ends.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="breakthrough-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

@@ -13,9 +13,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import OptionalURLField
+from core.serializers import ImageObjectField
 from events import calendars
 from events.models import CalendarFeed, CancellationNotice, Event, Reminder, Series
-from strategies.models import Guide, Person, Strategy
+from strategies.api.serializers import PersonRefSerializer
+from strategies.models import Guide, Strategy
 
 PHASES = ["upcoming", "called_off", "live", "past"]
 
@@ -27,13 +29,6 @@ def _now(context: dict) -> datetime:
 def _absolute(context: dict, path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
-
-
-class EventHostSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Person
-        fields = ["slug", "name"]
-        read_only_fields = fields
 
 
 class EventSeriesSerializer(serializers.ModelSerializer):
@@ -113,7 +108,8 @@ class EventSerializer(EventSummarySerializer):
     ends_at_local = serializers.SerializerMethodField()
     duration_minutes = serializers.SerializerMethodField()
     watch_url = serializers.SerializerMethodField()
-    hosts = EventHostSerializer(many=True, read_only=True)
+    hosts = PersonRefSerializer(many=True, read_only=True)
+    image = ImageObjectField(help_text="The event's image, or null.")
 
     class Meta(EventSummarySerializer.Meta):
         fields = [
@@ -128,6 +124,7 @@ class EventSerializer(EventSummarySerializer):
             "podcast_url",
             "recording_url",
             "watch_url",
+            "image",
             "hosts",
             "sequence",
         ]
@@ -203,7 +200,7 @@ class WeeklyScheduleSerializer(serializers.Serializer):
 class SeriesSerializer(serializers.ModelSerializer):
     serializer_field_mapping = URL_FIELD_MAPPING
     url = serializers.SerializerMethodField()
-    host = EventHostSerializer(read_only=True, allow_null=True)
+    host = PersonRefSerializer(read_only=True, allow_null=True)
     default_duration_minutes = serializers.SerializerMethodField()
     schedule = serializers.SerializerMethodField()
     calendar_url = serializers.SerializerMethodField()

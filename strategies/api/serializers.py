@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.serializers import ImageObjectField
 from strategies.api.filters import MAX_QUERY_LENGTH
 from strategies.extensions import extra_serializer_fields, search_sources
 from strategies.models import Exercise, Guide, Person, Prompt, Strategy, Tag
@@ -38,12 +39,15 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class PersonRefSerializer(serializers.ModelSerializer):
+    """A person wherever one is named (a guide's author, an event's or a series' host):
+    `{slug, name, url, photo}`."""
+
     url = serializers.HyperlinkedIdentityField(view_name="person-detail", lookup_field="slug")
-    photo = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
+    photo = ImageObjectField(help_text="Their photo, or null.")
 
     class Meta:
         model = Person
-        fields = ["name", "slug", "url", "photo"]
+        fields = ["slug", "name", "url", "photo"]
         read_only_fields = fields
 
 
@@ -67,7 +71,7 @@ class StrategyRefSerializer(serializers.ModelSerializer):
 
 class PersonDetailSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="person-detail", lookup_field="slug")
-    photo = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
+    photo = ImageObjectField(help_text="Their photo, or null.")
     guides = GuideRefSerializer(
         many=True,
         read_only=True,
@@ -77,7 +81,7 @@ class PersonDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["name", "slug", "url", "bio", "photo", "guides"]
+        fields = ["slug", "name", "url", "bio", "photo", "guides"]
         read_only_fields = fields
 
 
@@ -90,7 +94,7 @@ class GuideSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="guide-detail", lookup_field="slug")
     author = PersonRefSerializer(read_only=True, allow_null=True)
     tags = TagRefSerializer(many=True, read_only=True)
-    cover_image = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
+    cover_image = ImageObjectField(help_text="The guide's cover, or null.")
     strategy_count = serializers.IntegerField(read_only=True)
 
     class Meta:

@@ -49,7 +49,15 @@ def test_detail_has_utc_and_local_times(api_client, talk):
     assert body["is_live"] is False
     assert body["phase"] == "past"
     assert body["series"] == {"slug": "weekly", "title": "Weekly"}
-    assert body["hosts"] == [{"slug": "host", "name": "The Host"}]
+    # A person has one shape everywhere, as a host and as an author.
+    assert body["hosts"] == [
+        {
+            "slug": "host",
+            "name": "The Host",
+            "url": "http://testserver/api/v1/people/host/",
+            "photo": None,
+        }
+    ]
     assert body["guides"] == [{"slug": "stuck", "title": "Stuck"}]  # drafts stay hidden
     assert body["strategies"] == [{"slug": "act", "title": "Take Action"}]
     assert body["reflection_prompt"] == "What did you notice?"

@@ -139,7 +139,15 @@ def test_list_rows_carry_utc_and_local_times_and_hosts(api_client):
     assert row["duration_minutes"] == 60
     assert row["timezone"] == "America/New_York"
     assert row["status_schema_org"] == "https://schema.org/EventScheduled"
-    assert row["hosts"] == [{"slug": "rabbi", "name": "A Host"}]
+    assert row["hosts"] == [
+        {
+            "slug": "rabbi",
+            "name": "A Host",
+            "url": "http://testserver/api/v1/people/rabbi/",
+            "photo": None,
+        }
+    ]
+    assert row["image"] is None
     assert row["url"] == "http://testserver/api/v1/events/talk/"
 
 
