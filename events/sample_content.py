@@ -12,9 +12,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core import sample_images
 from events.models import Event, Series, Weekday
 from events.services import weekly_starts
 from strategies.models import Guide, Person, Strategy
@@ -118,6 +120,11 @@ def load() -> int:
         slug=HOST["slug"], defaults={"name": HOST["name"], "bio": HOST["bio"]}
     )
     created += new
+    if not host.photo:
+        # An illustrated portrait drawn here (core.sample_images), not a real person's.
+        host.photo = ContentFile(sample_images.portrait(host.slug), name=f"{host.slug}.jpg")
+        host.photo_alt = f"An illustrated portrait of {host.name}."
+        host.save(update_fields=["photo", "photo_alt"])
     series, new = Series.objects.get_or_create(
         slug=SERIES["slug"],
         defaults={
