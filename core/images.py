@@ -278,7 +278,7 @@ class ImageRenditionsModel(models.Model):
             if name in deferred or f"{name}_meta" in deferred:
                 continue
             if self._refresh_image_meta(name):
-                touched.append(f"{name}_meta")
+                touched += [name, f"{name}_meta"]
         if touched and (update_fields := kwargs.get("update_fields")):
             kwargs["update_fields"] = {*update_fields, *touched}
         super().save(*args, **kwargs)

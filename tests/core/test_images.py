@@ -120,6 +120,25 @@ def test_a_replaced_image_gets_new_renditions_and_a_removed_one_is_null(api_clie
     assert third is None
 
 
+def test_an_image_set_in_a_partial_save_is_stored_with_its_renditions(api_client):
+    guide = GuideFactory(slug="partial")
+
+    guide.cover_image = upload(width=700, height=350)
+    guide.save(update_fields=["title"])
+
+    cover = api_client.get("/api/v1/guides/partial/").json()["cover_image"]
+    assert [r["width"] for r in cover["renditions"]] == [320, 640]
+
+
+def test_an_image_that_cannot_be_read_is_shown_as_none(api_client):
+    guide = GuideFactory(slug="lost")
+
+    guide.cover_image = "guides/never-uploaded.jpg"  # a name with no file behind it
+    guide.save()
+
+    assert api_client.get("/api/v1/guides/lost/").json()["cover_image"] is None
+
+
 def test_a_person_has_one_shape_as_author_as_host_and_on_their_page(api_client):
     person = PersonFactory(
         slug="teacher", name="A Teacher", photo=upload("face.png", fmt="PNG"), photo_alt="Smiling"
