@@ -1,6 +1,7 @@
 """A real browser on another origin uses the API: headless Chromium opens a page served
 from one port, and the page's script calls gunicorn on another (list guides, log in,
-read `me` with the token), as a front end on its own dev server would.
+read `me` with the token, show a guide's cover and its renditions), as a front end on
+its own dev server would.
 
 The page reports what it saw back to its own server (same origin, no CORS involved),
 so the test reads the browser's verdict, not a guess from the server's logs. A
@@ -24,6 +25,7 @@ from django.conf import settings
 
 from harness.server import LOOPBACK, Gunicorn, free_port, post_json, production_env
 from tests.accounts.factories import PASSWORD
+from tests.images import upload
 from tests.strategies.factories import GuideFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,6 +49,14 @@ PAGE = """<!doctype html>
 const API = %(api)s;
 const EMAIL = %(email)s;
 const PASSWORD = %(password)s;
+function loadImage(url) {
+  return new Promise((resolve) => {
+    const image = new Image();
+    image.onload = () => resolve({width: image.naturalWidth, height: image.naturalHeight});
+    image.onerror = () => resolve({failed: url});
+    image.src = url;
+  });
+}
 async function run() {
   const seen = {};
   try {
@@ -55,6 +65,9 @@ async function run() {
     seen.guides = {status: guides.status, count: list.count,
                    first: list.results.length ? list.results[0].title : null,
                    etag: guides.headers.get("ETag")};
+    const cover = list.results[0].cover_image;
+    seen.cover = await Promise.all(
+      [cover.url, ...cover.renditions.map((r) => r.url)].map(loadImage));
     const login = await fetch(API + "/api/v1/auth/login/", {
       method: "POST",
       headers: {"Content-Type": "application/json"},
@@ -135,8 +148,10 @@ def browse(url: str, profile: Path, reports: queue.Queue[dict]) -> dict:
 
 
 @pytest.fixture
-def guide(transactional_db):
-    return GuideFactory(title="Getting unstuck")
+def guide(transactional_db, settings, tmp_path):
+    # Its cover is stored where the server started below serves media from.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return GuideFactory(title="Getting unstuck", cover_image=upload("cover.jpg"))
 
 
 def register(api: str) -> None:
@@ -166,7 +181,9 @@ def front_end_and_api(tmp_path: Path, *, allowed: bool):
     }
     with front_end(page) as (origin, reports):
         env = production_env(
-            database=_database_url(), CORS_ALLOWED_ORIGINS=origin if allowed else ""
+            database=_database_url(),
+            CORS_ALLOWED_ORIGINS=origin if allowed else "",
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
         )
         with Gunicorn(port=api_port, env=env, log_path=tmp_path / "gunicorn.log"):
             register(api)
@@ -182,6 +199,13 @@ def test_a_page_on_another_origin_lists_guides_logs_in_and_reads_me(tmp_path, gu
     assert seen["guides"]["first"] == "Getting unstuck"
     # Exposed, so a front end can revalidate with If-None-Match.
     assert seen["guides"]["etag"]
+    # The cover and its renditions load in the page, at the sizes the API gave.
+    assert seen["cover"] == [
+        {"width": 1600, "height": 900},
+        {"width": 320, "height": 180},
+        {"width": 640, "height": 360},
+        {"width": 1280, "height": 720},
+    ]
     assert seen["login"] == {"status": 200, "token": True}
     assert seen["me"] == {"status": 200, "email": EMAIL}
 
