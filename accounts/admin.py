@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from knox.admin import AuthTokenAdmin
+from knox.models import AuthToken
 
 from accounts import services
 from accounts.models import User
@@ -70,3 +72,26 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             fields += SUPERUSER_ONLY_FIELDS
         return fields
+
+
+# knox registers its token table for every editor; a token's row is a way into a
+# member's account, so only superusers see it at all (not even on the index).
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class SuperuserOnlyAuthTokenAdmin(AuthTokenAdmin):
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_module_permission(request)

@@ -5,4 +5,4 @@ class AccountsConfig(AppConfig):
     """Members: sign-up, tokens, profile, and the personal-data registry."""
 
     name = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = "Members"

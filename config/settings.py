@@ -73,7 +73,6 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 86400
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -92,6 +91,8 @@ INSTALLED_APPS = [
     # The one task queue (jobs in each app's tasks.py); before the apps that declare tasks.
     "procrastinate.contrib.django",
     "core",
+    # Django's admin on the editors' site; after core, whose admin templates override.
+    "core.apps.BreakthroughAdminConfig",
     "accounts",
     "strategies",
     "journaling",
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # /admin/ only: the signed-in editor's own time zone.
+    "core.middleware.AdminTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so its early answers still pass through the security headers above.
@@ -257,6 +260,8 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Breakthrough <hello@localhost>")
 # The public address of this API, for links in emails sent outside a request (reminders).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public front end, where the admin's "View site" leads (the API docs when unset).
+FRONTEND_URL = env.str("FRONTEND_URL", default="")
 
 # --- Background jobs (procrastinate) ----------------------------------------------------
 # Jobs are rows in this same PostgreSQL database: deferring one inside a transaction
@@ -288,6 +293,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Date-times name their zone wherever Django formats one ("Mar. 8, 2026, 09:00 EDT"):
+# the admin shows each editor their own zone.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "static/"

@@ -15,11 +15,13 @@ having written nothing. Every HTTP client can send a length instead.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from core.errors import json_error
 from core.parsers import NULL_CHARACTER_DETAIL
@@ -75,3 +77,29 @@ def _declared_length(request: HttpRequest) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+ADMIN_PATH_PREFIX = "/admin/"
+
+
+class AdminTimezoneMiddleware:
+    """Admin pages in the signed-in editor's own zone (their account's `timezone`): the
+    times they read and type mean their wall clock, and Django's "Now" shortcuts give
+    it. The API never changes zone: it speaks UTC."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(ADMIN_PATH_PREFIX):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        try:
+            zone = zoneinfo.ZoneInfo(user.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        # The response is rendered inside: templates and widgets see the same zone.
+        with timezone.override(zone):
+            return self.get_response(request)

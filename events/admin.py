@@ -1,8 +1,9 @@
 """The editors' side of events: series with their weekly slot, events with local times.
 
 Editors type an event's start and end as wall-clock times *in the event's zone* (what
-the announcement says: "8:30 pm New York"), never in UTC; the form converts them. Every
-time on the list says which zone it is in.
+the announcement says: "8:30 pm New York"), never in UTC nor in their own zone; the form
+converts them, and says so beside the fields. Every time on the list says which zone it
+is in, the editor's own among them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from functools import cache
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core.errors import DomainError
+from core.widgets import MarkdownAdminMixin, WallClockSplitDateTime
 from events import services
 from events.models import DEFAULT_DURATION, DEFAULT_TIMEZONE, Event, EventStatus, Series
 
@@ -64,20 +65,37 @@ class HttpsURLField(forms.URLField):
 LINK_FIELDS = {"stream_url": HttpsURLField, "podcast_url": HttpsURLField}
 
 
+class WallClockDateTimeField(forms.SplitDateTimeField):
+    """A date and time kept naive: they are read in the event's zone, not in the
+    editor's (a wall clock that the editor's zone skips is still a valid event time)."""
+
+    def compress(self, data_list: list) -> datetime | None:
+        if not data_list:
+            return None
+        day, moment = data_list
+        if day in self.empty_values:
+            raise forms.ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        if moment in self.empty_values:
+            raise forms.ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+        return datetime.combine(day, moment)
+
+
 class EventAdminForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         choices=timezone_choices,
         initial=DEFAULT_TIMEZONE,
-        help_text="The zone of the announcement; the times below are in it.",
+        label="Time zone",
+        help_text="The event's own zone, that of the announcement: the start and end "
+        "below are typed in it, whatever your own zone.",
     )
-    start_local = forms.SplitDateTimeField(
-        label="Starts (local time)",
-        widget=AdminSplitDateTime,
-        help_text="Wall-clock time in the zone above, e.g. 20:30 for 8:30 pm.",
+    start_local = WallClockDateTimeField(
+        label="Starts (event's local time)",
+        widget=WallClockSplitDateTime(zone_field="timezone"),
+        help_text="Wall-clock time in the event's zone above, e.g. 20:30 for 8:30 pm.",
     )
-    end_local = forms.SplitDateTimeField(
-        label="Ends (local time)",
-        widget=AdminSplitDateTime,
+    end_local = WallClockDateTimeField(
+        label="Ends (event's local time)",
+        widget=WallClockSplitDateTime(zone_field="timezone"),
         required=False,
         help_text="Leave empty for the series' usual length (one hour without a series).",
     )
@@ -116,10 +134,9 @@ class EventAdminForm(forms.ModelForm):
         start = cleaned.get("start_local")
         if not zone_name or start is None:
             return cleaned
-        # The widget made the typed time aware in the admin's zone; take the wall clock back.
-        starts_at = local_to_instant(timezone.make_naive(start), zone_name, field="start_local")
+        starts_at = local_to_instant(start, zone_name, field="start_local")
         if end := cleaned.get("end_local"):
-            ends_at = local_to_instant(timezone.make_naive(end), zone_name, field="end_local")
+            ends_at = local_to_instant(end, zone_name, field="end_local")
         else:
             series = cleaned.get("series")
             ends_at = starts_at + (series.default_duration if series else DEFAULT_DURATION)
@@ -159,7 +176,7 @@ def _generate_for(modeladmin, request: HttpRequest, series_list) -> None:
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -176,12 +193,23 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "series__title", "hosts__name"]
     autocomplete_fields = ["series", "hosts", "guides", "strategies"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["uid", "sequence", "starts_utc", "calendar_file", "created_at", "updated_at"]
+    readonly_fields = [
+        "uid",
+        "sequence",
+        "starts_utc",
+        "starts_yours",
+        "calendar_file",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["cancel_events", "postpone_events", "reinstate_events", "generate_next"]
     ordering = ["-starts_at", "-id"]
     fieldsets = [
         (None, {"fields": ["series", "title", "slug", "status", "hosts"]}),
-        ("When", {"fields": ["timezone", "start_local", "end_local", "starts_utc"]}),
+        (
+            "When",
+            {"fields": ["timezone", "start_local", "end_local", "starts_utc", "starts_yours"]},
+        ),
         (
             "Where",
             {"fields": ["location", "stream_url", "podcast_url", "recording_url"]},
@@ -206,6 +234,10 @@ class EventAdmin(admin.ModelAdmin):
         if event.starts_at is None:
             return "—"
         return f"{event.starts_at.astimezone(zoneinfo.ZoneInfo('UTC')):%Y-%m-%d %H:%M} UTC"
+
+    @admin.display(description="Starts (your zone)")
+    def starts_yours(self, event: Event) -> str:
+        return _with_zone(event.starts_at, timezone.get_current_timezone_name())
 
     @admin.display(description="When")
     def phase(self, event: Event) -> str:
@@ -270,7 +302,7 @@ class SeriesAdminForm(forms.ModelForm):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     form = SeriesAdminForm
     list_display = ["title", "host", "timezone", "weekly_slot", "default_duration"]
     list_select_related = ["host"]

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from core.widgets import MarkdownAdminMixin
 from newsletter import mail, services
 from newsletter.models import (
     Consent,
@@ -53,7 +54,7 @@ class EditionExerciseInline(SortableTabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(SortableAdminBase, admin.ModelAdmin):
+class EditionAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
     inlines = [EditionExerciseInline]
     list_display = ["subject", "status", "send_at", "sent_count", "failed_count", "sent_at"]
     list_filter = ["status"]

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from core.widgets import MarkdownAdminMixin
 from strategies import services
 from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
 
@@ -101,7 +102,7 @@ class StrategyInlineFormSet(CustomInlineFormSet):
             )
 
 
-class StrategyInline(SortableStackedInline):
+class StrategyInline(MarkdownAdminMixin, SortableStackedInline):
     model = Strategy
     form = StrategyForm
     formset = StrategyInlineFormSet
@@ -122,7 +123,7 @@ class GuideRelationInline(SortableTabularInline):
     verbose_name_plural = 'Related guides ("go deeper into this subject"), in display order'
 
 
-class ExerciseInline(SortableStackedInline):
+class ExerciseInline(MarkdownAdminMixin, SortableStackedInline):
     model = Exercise
     form = ExerciseForm
     extra = 0
@@ -159,7 +160,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Guide)
-class GuideAdmin(SortableAdminBase, admin.ModelAdmin):
+class GuideAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
     form = GuideForm
     inlines = [StrategyInline, GuideRelationInline]
     list_display = [
@@ -265,7 +266,7 @@ def _titles(guides: list[Guide]) -> str:
 
 
 @admin.register(Strategy)
-class StrategyAdmin(SortableAdminBase, admin.ModelAdmin):
+class StrategyAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
     form = StrategyForm
     inlines = [ExerciseInline, PromptInline]
     list_display = ["title", "guide", "position", "exercise_count", "prompt_count", "preview"]
@@ -314,7 +315,7 @@ class StrategyAdmin(SortableAdminBase, admin.ModelAdmin):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     form = ExerciseForm
     list_display = ["title", "strategy", "position", "duration_minutes", "updated_at"]
     fields = ["strategy", "position", "title", "slug", "duration_minutes", "instructions_markdown"]

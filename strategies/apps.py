@@ -5,7 +5,7 @@ class StrategiesConfig(AppConfig):
     """Editorial content: guides, strategies, exercises, prompts, tags and people."""
 
     name = "strategies"
-    verbose_name = "Strategies"
+    verbose_name = "Content"
 
     def ready(self) -> None:
         from strategies import integration

@@ -135,3 +135,24 @@ def test_autocomplete_answers_for_linked_guides(admin_client):
     )
     assert response.status_code == 200
     assert [row["text"] for row in response.json()["results"]] == ["Four Things"]
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+def test_event_times_stay_in_the_events_zone_whatever_the_editors(zone):
+    """A New York or Tokyo editor types 20:30 for a London event on the night New York
+    changes its clocks (02:30 does not exist there, but does in London): the instant is
+    London's, and the form names the event's zone, not the editor's."""
+    user = UserFactory(is_staff=True, is_superuser=True, timezone=zone)
+    client = Client()
+    client.force_login(user)
+    data = form_data(timezone="Europe/London", start_local_0="2026-03-08", start_local_1="02:30")
+    response = client.post("/admin/events/event/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = Event.objects.get(slug="kabbalah")
+    assert event.starts_at == datetime(2026, 3, 8, 2, 30, tzinfo=UTC)  # GMT in March
+    page = client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert 'value="02:30:00"' in page
+    assert "Times in the event\u2019s zone" in page
+    assert 'data-zone-field="timezone"' in page
+    assert "core/zoned-now.js" in page
+    assert f"({zone})" in page  # "Starts (your zone)"

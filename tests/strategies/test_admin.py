@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
+from tests.strategies.admin_forms import guide_form, strategy_inline
 from tests.strategies.factories import GuideFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,36 +163,6 @@ def test_unpublish_action_hides_guides_at_once(
 
 
 # --- Validation ------------------------------------------------------------------------------
-
-
-def guide_form(**overrides) -> dict:
-    data = {
-        "title": "New guide",
-        "slug": "new-guide",
-        "author": "",
-        "summary": "",
-        "body_markdown": "Body",
-        "disclaimer_markdown": "Not treatment.",
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-    }
-    for prefix in ("strategies", "relations"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    data.update(overrides)
-    return data
-
-
-def strategy_inline(index: int, **fields) -> dict:
-    values = {"title": "A strategy", "slug": "a-strategy", "position": str(index + 1), **fields}
-    return {f"strategies-{index}-{key}": value for key, value in values.items()}
 
 
 def test_a_draft_guide_can_be_saved_without_strategies(admin_client):
