@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "adminsortable2",
+    # The kept history of editorial content (strategies/history.py).
+    "reversion",
     "csp",
     "corsheaders",
     # The one task queue (jobs in each app's tasks.py); before the apps that declare tasks.

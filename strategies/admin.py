@@ -7,6 +7,8 @@ only what `get_queryset()` joins or annotates.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from adminsortable2.admin import (
     CustomInlineFormSet,
     SortableAdminBase,
@@ -15,19 +17,35 @@ from adminsortable2.admin import (
 )
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from reversion.admin import VersionAdmin
 
 from core.widgets import MarkdownAdminMixin
-from strategies import services
-from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
+from strategies import admin_preview, drafts, history, services
+from strategies.admin_drafts import DraftableAdminMixin, GuideDraftViewsMixin
+from strategies.models import (
+    Exercise,
+    Guide,
+    GuideDraft,
+    GuideRelation,
+    GuideSource,
+    Person,
+    Prompt,
+    Strategy,
+    Tag,
+)
 
 NO_VALUE = "—"
+
+# Before the ModelAdmins: reversion must follow each guide's children.
+history.register()
 
 
 class FriendlySlugForm(forms.ModelForm):
@@ -71,11 +89,23 @@ class ExerciseForm(FriendlySlugForm):
         fields = ["slug"]  # the admin adds the rest from its fieldsets
 
 
-def _preview_link(view_name: str, slug: str | None) -> str:
+# Review is due this many days ahead in the "Review due soon" filter.
+REVIEW_SOON_DAYS = 30
+
+
+def _preview_link(model_name: str, pk: int | None) -> str:
+    """The editors' rendered preview (drafts included), in a tab of its own."""
+    if not pk:
+        return NO_VALUE
+    url = reverse(f"admin:strategies_{model_name}_preview", args=[pk])
+    return format_html('<a href="{}" target="_blank" rel="noopener">Preview</a>', url)
+
+
+def _api_link(view_name: str, slug: str | None) -> str:
     if not slug:
         return NO_VALUE
     url = reverse(view_name, kwargs={"slug": slug}) + "?preview=true"
-    return format_html('<a href="{}" target="_blank" rel="noopener">Preview</a>', url)
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
 
 
 # --- Inlines ---------------------------------------------------------------------------------
@@ -123,6 +153,19 @@ class GuideRelationInline(SortableTabularInline):
     verbose_name_plural = 'Related guides ("go deeper into this subject"), in display order'
 
 
+class GuideSourceInline(SortableTabularInline):
+    model = GuideSource
+    extra = 0
+    fields = ["title", "url"]
+    verbose_name = "source"
+    verbose_name_plural = "Sources (what the guide draws on), in display order"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # a link typed without a scheme
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class ExerciseInline(MarkdownAdminMixin, SortableStackedInline):
     model = Exercise
     form = ExerciseForm
@@ -159,17 +202,47 @@ class VisibilityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """Guides whose editorial review is due, in the editor's own calendar."""
+
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", "Review due"),
+            ("soon", f"Review due within {REVIEW_SOON_DAYS} days"),
+            ("never", "Never reviewed"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "due":
+            return queryset.filter(next_review_due__lte=today)
+        if self.value() == "soon":
+            return queryset.filter(next_review_due__lte=today + timedelta(days=REVIEW_SOON_DAYS))
+        if self.value() == "never":
+            return queryset.filter(last_reviewed__isnull=True)
+        return queryset
+
+
 @admin.register(Guide)
-class GuideAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
+class GuideAdmin(
+    MarkdownAdminMixin,
+    GuideDraftViewsMixin,
+    DraftableAdminMixin,
+    SortableAdminBase,
+    VersionAdmin,
+):
     form = GuideForm
-    inlines = [StrategyInline, GuideRelationInline]
+    inlines = [StrategyInline, GuideRelationInline, GuideSourceInline]
     list_display = [
         "title",
         "visibility",
         "published_at",
         "author",
         "strategy_count",
-        "updated_at",
+        "review_due",
         "preview",
     ]
     # Explicit: the annotated count groups rows, and grouped queries drop Meta.ordering.
@@ -177,6 +250,7 @@ class GuideAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
     list_select_related = ["author"]
     list_filter = [
         VisibilityFilter,
+        ReviewFilter,
         "status",
         ("tags", admin.RelatedOnlyFieldListFilter),
         ("author", admin.RelatedOnlyFieldListFilter),
@@ -184,8 +258,8 @@ class GuideAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
     search_fields = ["title", "slug", "summary"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ["author", "tags"]
-    readonly_fields = ["preview", "created_at", "updated_at"]
+    autocomplete_fields = ["author", "tags", "reviewed_by"]
+    readonly_fields = ["preview", "api_preview", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     save_on_top = True
     fieldsets = [
@@ -205,20 +279,44 @@ class GuideAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
         ),
         ("Text (Markdown)", {"fields": ["body_markdown", "disclaimer_markdown"]}),
         (
+            "Editorial review",
+            {
+                "fields": ["reviewed_by", "last_reviewed", "next_review_due"],
+                "description": (
+                    "Who checked the content and when; readers see the reviewer, the date "
+                    "and the sources below. The guide list filters those due for review."
+                ),
+            },
+        ),
+        (
             "Publishing",
             {
-                "fields": ["status", "published_at", "preview", "created_at", "updated_at"],
+                "fields": [
+                    "status",
+                    "published_at",
+                    "preview",
+                    "api_preview",
+                    "created_at",
+                    "updated_at",
+                ],
                 "description": (
                     "The public sees a guide once its status is Published and its publication "
                     "time has come; a time in the future schedules it. Publishing without a "
-                    "time means now. Preview shows any guide as the API will serve it."
+                    "time means now. Preview shows the guide as readers will see it."
                 ),
             },
         ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(n_strategies=Count("strategies"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_strategies=Count("strategies"),
+                has_draft=Exists(GuideDraft.objects.filter(guide=OuterRef("pk"))),
+            )
+        )
 
     @admin.display(description="strategies", ordering="n_strategies")
     def strategy_count(self, guide: Guide) -> int:
@@ -227,12 +325,49 @@ class GuideAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
     @admin.display(description="visibility")
     def visibility(self, guide: Guide) -> str:
         if guide.status == Guide.Status.DRAFT:
-            return "Draft"
-        return "Live" if guide.is_public else "Scheduled"
+            state = "Draft"
+        else:
+            state = "Live" if guide.is_public else "Scheduled"
+        if getattr(guide, "has_draft", False):
+            state += ", changes in draft"
+        return state
 
-    @admin.display(description="API preview")
+    @admin.display(description="review due", ordering="next_review_due")
+    def review_due(self, guide: Guide) -> str:
+        if guide.next_review_due is None:
+            return NO_VALUE
+        overdue = guide.next_review_due <= timezone.localdate()
+        return f"{guide.next_review_due:%Y-%m-%d}" + (" (due)" if overdue else "")
+
+    @admin.display(description="preview")
     def preview(self, guide: Guide) -> str:
-        return _preview_link("guide-detail", guide.slug if guide.pk else None)
+        return _preview_link("guide", guide.pk)
+
+    @admin.display(description="API (JSON)")
+    def api_preview(self, guide: Guide) -> str:
+        return _api_link("guide-detail", guide.slug if guide.pk else None)
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path(
+            "<int:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="strategies_guide_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def draft_guide_id(self, object_id: str) -> int | None:
+        return int(object_id) if str(object_id).isdigit() else None
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The guide as readers will see it: its draft, if it has one (`?live=1`: the
+        live version)."""
+        guide = get_object_or_404(Guide, pk=object_id)
+        if not self.has_view_or_change_permission(request, guide):
+            raise PermissionDenied
+        draft = None if "live" in request.GET else GuideDraft.objects.filter(guide=guide).first()
+        context = {**self.admin_site.each_context(request), "draft": draft}
+        with drafts.draft_applied(draft):
+            return admin_preview.guide_preview(request, guide, context=context)
 
     @admin.action(description="Publish selected guides", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -266,17 +401,17 @@ def _titles(guides: list[Guide]) -> str:
 
 
 @admin.register(Strategy)
-class StrategyAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
+class StrategyAdmin(MarkdownAdminMixin, DraftableAdminMixin, SortableAdminBase, VersionAdmin):
     form = StrategyForm
     inlines = [ExerciseInline, PromptInline]
     list_display = ["title", "guide", "position", "exercise_count", "prompt_count", "preview"]
+    readonly_fields = ["preview", "api_preview", "created_at", "updated_at"]
     ordering = ["guide__title", "position", "id"]
     list_select_related = ["guide"]
     list_filter = ["guide__status", ("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "slug", "summary", "guide__title"]
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["guide", "tags"]
-    readonly_fields = ["preview", "created_at", "updated_at"]
     fields = [
         "guide",
         "position",
@@ -287,6 +422,7 @@ class StrategyAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
         "body_markdown",
         "tags",
         "preview",
+        "api_preview",
         "created_at",
         "updated_at",
     ]
@@ -309,9 +445,43 @@ class StrategyAdmin(MarkdownAdminMixin, SortableAdminBase, admin.ModelAdmin):
     def prompt_count(self, strategy: Strategy) -> int:
         return strategy.n_prompts
 
-    @admin.display(description="API preview")
+    @admin.display(description="preview")
     def preview(self, strategy: Strategy) -> str:
-        return _preview_link("strategy-detail", strategy.slug if strategy.pk else None)
+        return _preview_link("strategy", strategy.pk)
+
+    @admin.display(description="API (JSON)")
+    def api_preview(self, strategy: Strategy) -> str:
+        return _api_link("strategy-detail", strategy.slug if strategy.pk else None)
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path(
+            "<int:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="strategies_strategy_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def draft_guide_id(self, object_id: str) -> int | None:
+        if not str(object_id).isdigit():
+            return None
+        pk = int(object_id)
+        guide_id = Strategy.objects.filter(pk=pk).values_list("guide_id", flat=True).first()
+        if guide_id is None:  # a strategy that only the draft has
+            draft = GuideDraft.objects.containing(Strategy, pk).first()
+            return draft.guide_id if draft else None
+        return guide_id
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        guide_id = self.draft_guide_id(str(object_id))
+        draft = None
+        if guide_id is not None and "live" not in request.GET:
+            draft = GuideDraft.objects.filter(guide=guide_id).first()
+        context = {**self.admin_site.each_context(request), "draft": draft}
+        with drafts.draft_applied(draft):
+            strategy = get_object_or_404(Strategy, pk=object_id)
+            if not self.has_view_or_change_permission(request, strategy):
+                raise PermissionDenied
+            return admin_preview.strategy_preview(request, strategy, context=context)
 
 
 @admin.register(Exercise)

@@ -11,7 +11,16 @@ from datetime import datetime
 
 from core.http_cache import register_schedule_source, track_content_models
 from strategies import search
-from strategies.models import Exercise, Guide, GuideRelation, Person, Prompt, Strategy, Tag
+from strategies.models import (
+    Exercise,
+    Guide,
+    GuideRelation,
+    GuideSource,
+    Person,
+    Prompt,
+    Strategy,
+    Tag,
+)
 
 
 def next_guide_publication(now: datetime) -> datetime | None:
@@ -24,6 +33,8 @@ def next_guide_publication(now: datetime) -> datetime | None:
 
 
 def register() -> None:
-    track_content_models([Guide, GuideRelation, Strategy, Exercise, Prompt, Tag, Person])
+    track_content_models(
+        [Guide, GuideRelation, GuideSource, Strategy, Exercise, Prompt, Tag, Person]
+    )
     register_schedule_source(next_guide_publication)
     search.register_sources()

@@ -7,6 +7,9 @@ column: PostgreSQL maintains it) with a GIN index.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -136,6 +139,20 @@ class Guide(ImageRenditionsModel, MarkdownRenderingModel, TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # Editorial review: the content is health-adjacent, so each guide says who checked
+    # it, when, against what (`sources`), and when it is due to be checked again.
+    reviewed_by = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_guides",
+        help_text="Who last checked the content (an expert or clinician).",
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(
+        null=True, blank=True, help_text="When the guide should be checked again."
+    )
     search_vector = models.GeneratedField(
         expression=weighted_vector(("title", "A"), ("summary", "B"), ("body_markdown", "C")),
         output_field=SearchVectorField(),
@@ -156,6 +173,13 @@ class Guide(ImageRenditionsModel, MarkdownRenderingModel, TimeStampedModel):
                 name="strategies_guide_published_has_date",
                 violation_error_message="A published guide needs a publication date and time.",
             ),
+            models.CheckConstraint(
+                condition=Q(next_review_due__isnull=True)
+                | Q(last_reviewed__isnull=True)
+                | Q(next_review_due__gte=models.F("last_reviewed")),
+                name="strategies_guide_review_due_after_last",
+                violation_error_message="The next review cannot be due before the last one.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +197,22 @@ class Guide(ImageRenditionsModel, MarkdownRenderingModel, TimeStampedModel):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+class GuideSource(models.Model):
+    """A reference a guide draws on (a study, a book, a clinical guideline), in editor
+    order."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveIntegerField(default=0, db_index=True)
+    title = models.CharField(max_length=300, validators=[validate_one_line])
+    url = models.URLField(max_length=500)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class GuideRelation(models.Model):
@@ -303,3 +343,33 @@ class Prompt(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+class GuideDraftQuerySet(models.QuerySet):
+    def containing(self, model: type[models.Model], pk: int) -> GuideDraftQuerySet:
+        """Drafts whose snapshot holds this row (a strategy the draft adds, say)."""
+        return self.filter(snapshot__contains=[{"model": model._meta.label_lower, "pk": pk}])
+
+    def due(self, now: datetime | None = None) -> GuideDraftQuerySet:
+        return self.filter(publish_at__lte=now or timezone.now())
+
+
+class GuideDraft(TimeStampedModel):
+    """Unpublished changes to one guide's tree; at most one per guide."""
+
+    guide = models.OneToOneField(Guide, on_delete=models.CASCADE, related_name="draft")
+    snapshot = models.JSONField(help_text="The guide's tree as it will be published.")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the draft replaces the live version; empty: not yet."
+    )
+
+    objects = GuideDraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Draft of “{self.guide}”"

@@ -17,6 +17,7 @@ from strategies.models import (
     Exercise,
     Guide,
     GuideRelation,
+    GuideSource,
     Person,
     Prompt,
     Strategy,
@@ -58,7 +59,8 @@ def guide_list(*, include_drafts: bool = False, now: datetime | None = None) -> 
 def guide_detail_list(
     *, include_drafts: bool = False, now: datetime | None = None
 ) -> QuerySet[Guide]:
-    """One guide with tags, ordered strategies and the related guides the viewer may see."""
+    """One guide with its author and reviewer, tags, sources, ordered strategies and the
+    related guides the viewer may see."""
     now = now or timezone.now()
     related_targets = _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
     relations = (
@@ -69,10 +71,11 @@ def guide_detail_list(
     )
     return (
         _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
-        .select_related("author")
+        .select_related("author", "reviewed_by")
         .defer("search_vector")
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.order_by("name", "id")),
+            Prefetch("sources", queryset=GuideSource.objects.order_by("position", "id")),
             Prefetch(
                 "strategies",
                 queryset=Strategy.objects.defer(*STRATEGY_TEXT).order_by("position", "id"),

@@ -14,7 +14,7 @@ from rest_framework.reverse import reverse
 from core.serializers import ImageObjectField
 from strategies.api.filters import MAX_QUERY_LENGTH
 from strategies.extensions import extra_serializer_fields, search_sources
-from strategies.models import Exercise, Guide, Person, Prompt, Strategy, Tag
+from strategies.models import Exercise, Guide, GuideSource, Person, Prompt, Strategy, Tag
 
 
 class TagRefSerializer(serializers.ModelSerializer):
@@ -124,6 +124,13 @@ class StrategyInGuideSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class GuideSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GuideSource
+        fields = ["title", "url"]
+        read_only_fields = fields
+
+
 class GuideDetailSerializer(GuideSerializer):
     strategy_count = None  # the detail lists the strategies themselves
     strategies = StrategyInGuideSerializer(
@@ -134,6 +141,12 @@ class GuideDetailSerializer(GuideSerializer):
     )
     help_url = serializers.SerializerMethodField(
         help_text="Where to find real help (crisis lines): show it next to the disclaimer."
+    )
+    reviewed_by = PersonRefSerializer(
+        read_only=True, allow_null=True, help_text="Who last checked the content."
+    )
+    sources = GuideSourceSerializer(
+        many=True, read_only=True, help_text="What the guide draws on, in editor order."
     )
 
     class Meta:
@@ -150,6 +163,9 @@ class GuideDetailSerializer(GuideSerializer):
             "disclaimer_markdown",
             "disclaimer_html",
             "help_url",
+            "reviewed_by",
+            "last_reviewed",
+            "sources",
             "strategies",
             "related_guides",
         ]
@@ -158,6 +174,7 @@ class GuideDetailSerializer(GuideSerializer):
             **GUIDE_EXTRA_KWARGS,
             "body_html": {"help_text": "Sanitised HTML rendered from `body_markdown`."},
             "disclaimer_html": {"help_text": "Sanitised HTML rendered from `disclaimer_markdown`."},
+            "last_reviewed": {"help_text": "The day the content was last checked, if ever."},
         }
 
     def get_fields(self) -> dict[str, serializers.Field]:

@@ -92,11 +92,14 @@ def test_saved_items_are_not_in_the_admin(admin_client):
     assert admin_client.get("/admin/strategies/saveditem/").status_code == 404
 
 
-def test_change_form_has_a_preview_link(admin_client, tree):
-    page = admin_client.get(f"/admin/strategies/guide/{tree['draft'].pk}/change/").content
-    assert b"/api/v1/guides/draft-guide/?preview=true" in page
-    page = admin_client.get(f"/admin/strategies/strategy/{tree['strategies'][0].pk}/change/")
-    assert b"/api/v1/strategies/public-strategy-1/?preview=true" in page.content
+def test_change_form_has_preview_links(admin_client, tree):
+    draft, strategy = tree["draft"], tree["strategies"][0]
+    page = admin_client.get(f"/admin/strategies/guide/{draft.pk}/change/").content.decode()
+    assert f'href="/admin/strategies/guide/{draft.pk}/preview/"' in page
+    assert "/api/v1/guides/draft-guide/?preview=true" in page
+    page = admin_client.get(f"/admin/strategies/strategy/{strategy.pk}/change/").content.decode()
+    assert f'href="/admin/strategies/strategy/{strategy.pk}/preview/"' in page
+    assert "/api/v1/strategies/public-strategy-1/?preview=true" in page
 
 
 def test_related_guides_use_an_autocomplete(admin_client, tree):

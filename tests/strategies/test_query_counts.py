@@ -10,7 +10,7 @@ import pytest
 
 from core.http_cache import content_version
 from strategies.extensions import detail_extras, search_sources
-from strategies.models import Exercise, Guide, GuideRelation, Prompt, Strategy, Tag
+from strategies.models import Exercise, Guide, GuideRelation, GuideSource, Prompt, Strategy, Tag
 from tests.strategies.factories import (
     ExerciseFactory,
     GuideFactory,
@@ -88,6 +88,9 @@ def _grow_guide(guide: Guide, children: int) -> None:
         GuideRelation.objects.create(
             from_guide=guide, to_guide=GuideFactory(slug=f"{guide.slug}-related-{n}"), position=n
         )
+        GuideSource.objects.create(
+            guide=guide, position=n, title=f"Source {n}", url=f"https://example.org/{n}"
+        )
 
 
 @pytest.fixture
@@ -116,8 +119,9 @@ def _detail_paths(small: Guide, large: Guide) -> list[tuple[str, str, int]]:
     extras_guide = len(detail_extras("guide"))
     extras_strategy = len(detail_extras("strategy"))
     return [
-        # guide + author, tags, strategies, related guides; then each registered extra
-        (f"/api/v1/guides/{small.slug}/", f"/api/v1/guides/{large.slug}/", 4 + 2 * extras_guide),
+        # guide + author + reviewer, tags, sources, strategies, related guides; then each
+        # registered extra
+        (f"/api/v1/guides/{small.slug}/", f"/api/v1/guides/{large.slug}/", 5 + 2 * extras_guide),
         # strategy + guide + author, tags, exercises, prompts; then each extra
         (
             f"/api/v1/strategies/{small_strategy.slug}/",
@@ -157,6 +161,7 @@ def test_guide_detail_really_has_thirty_children(api_client, small_and_large_gui
     assert len(detail["strategies"]) == 30
     assert len(detail["related_guides"]) == 30
     assert len(detail["tags"]) == 30
+    assert len(detail["sources"]) == 30
 
 
 def test_unified_search_runs_one_query_per_source(
