@@ -21,6 +21,10 @@ APP_ORDER = ["strategies", "events", "newsletter", "comments", "accounts"]
 
 
 class BreakthroughAdminSite(admin.AdminSite):
+    # The app sidebar took a quarter of a 1,280 px screen and pushed changelist columns
+    # out of sight; the index and the breadcrumbs lead everywhere it did.
+    enable_nav_sidebar = False
+
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
         apps = super().get_app_list(request, app_label)
         rank = {label: index for index, label in enumerate(APP_ORDER)}
