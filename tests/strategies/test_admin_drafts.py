@@ -30,9 +30,7 @@ def editor_client(content_editor) -> Client:
 @pytest.fixture
 def live_guide():
     guide = GuideFactory(title="Live title", slug="live", body_markdown="Live body.")
-    strategy = StrategyFactory(
-        guide=guide, title="Live strategy", slug="live-strategy", position=1
-    )
+    strategy = StrategyFactory(guide=guide, title="Live strategy", slug="live-strategy", position=1)
     ExerciseFactory(strategy=strategy, slug="live-exercise", instructions_markdown="Old steps.")
     return guide
 
