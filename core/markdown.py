@@ -58,15 +58,37 @@ ALLOWED_ATTRIBUTES = {
 EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
 
-def render_markdown(text: str) -> str:
+# What members may write (comments): text, emphasis, links, lists, quotes and code. No
+# headings, tables or images: a comment is a paragraph or three, not a page.
+MEMBER_TAGS = {"a", "blockquote", "br", "code", "em", "li", "ol", "p", "pre", "strong", "ul"}
+MEMBER_ATTRIBUTES = {"a": {"href"}}
+# A member's link is not endorsed by the publication (`nofollow ugc`), and the page it
+# opens gets no handle on ours (`noopener`).
+MEMBER_LINK_REL = "nofollow ugc noopener"
+
+
+def render_markdown(
+    text: str,
+    *,
+    tags: set[str] = ALLOWED_TAGS,
+    attributes: dict[str, set[str]] = ALLOWED_ATTRIBUTES,
+    link_rel: str = "noopener noreferrer",
+) -> str:
     """Return sanitised HTML for `text`; links get `rel="noopener noreferrer"`."""
     if not text:
         return ""
     html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
         url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer",
+        link_rel=link_rel,
+    )
+
+
+def render_member_markdown(text: str) -> str:
+    """A member's text (a comment) in the small subset members may use."""
+    return render_markdown(
+        text, tags=MEMBER_TAGS, attributes=MEMBER_ATTRIBUTES, link_rel=MEMBER_LINK_REL
     )
