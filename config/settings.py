@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "journaling",
     "events",
     "newsletter",
+    "comments",
     "profiles",
 ]
 
@@ -290,6 +291,13 @@ NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=60 * 
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 NEWSLETTER_SEND_LANES = env.int("NEWSLETTER_SEND_LANES", default=4)
 
+# --- Comments -------------------------------------------------------------------------
+# The front-end page behind the "stop these notices" links of reply notice mails.
+COMMENTS_UNSUBSCRIBE_URL = env.str(
+    "COMMENTS_UNSUBSCRIBE_URL",
+    default="http://127.0.0.1:8000/comments/unsubscribe?token={token}",
+)
+
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -396,6 +404,8 @@ THROTTLE_RATES = {
     "verification_mail": env.str("THROTTLE_VERIFICATION_MAIL", default="5/hour"),
     "newsletter_subscribe": env.str("THROTTLE_NEWSLETTER_SUBSCRIBE", default="10/hour"),
     "newsletter_token": env.str("THROTTLE_NEWSLETTER_TOKEN", default="60/hour"),
+    "comments_write": env.str("THROTTLE_COMMENTS", default="20/hour"),
+    "comments_token": env.str("THROTTLE_COMMENTS_TOKEN", default="60/hour"),
 }
 
 REST_FRAMEWORK = {
@@ -507,6 +517,9 @@ SPECTACULAR_SETTINGS = {
         "GuideStatusEnum": "strategies.models.Guide.Status",
         "CommitmentStatusEnum": "journaling.models.Commitment.Status",
         "SavedItemTypeEnum": "profiles.models.SavedItemType.choices",
+        "CommentStatusEnum": "comments.models.CommentStatus.choices",
+        "HeldReasonEnum": "comments.models.HeldReason.choices",
+        "CommentForbiddenCodeEnum": "comments.api.schema.CommentForbiddenCodeEnum.choices",
     },
     # Replaces drf-spectacular's own enum hook (it also names the error enums).
     "POSTPROCESSING_HOOKS": [
@@ -583,4 +596,5 @@ SAMPLE_CONTENT_LOADERS = [
     "strategies.sample_content.load",
     "events.sample_content.load",
     "newsletter.sample_content.load",
+    "comments.sample_content.load",
 ]

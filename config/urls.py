@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("journaling.api.urls")),
     path("", include("events.api.urls")),
     path("", include("newsletter.api.urls")),
+    path("", include("comments.api.urls")),
     path("", include("profiles.api.urls")),
 ]
 

@@ -125,6 +125,28 @@ def _newsletter(world: World) -> None:
     world.secrets.append(subscriber.unsubscribe_token)
 
 
+def _comments(world: World) -> None:
+    """The owner (verified, and known to the threads) wrote a comment a minute ago that
+    is still waiting for an editor; a third member wrote a published one the owner may
+    report."""
+    from django.utils import timezone
+
+    from comments.models import CommentStatus
+    from tests.comments.factories import CommentFactory, VerifiedMemberFactory
+
+    world.owner.email_verified_at = timezone.now()
+    world.owner.save(update_fields=["email_verified_at"])
+    CommentFactory(author=world.owner, guide=world.guide)
+    held = CommentFactory(
+        author=world.owner,
+        guide=world.guide,
+        status=CommentStatus.PENDING,
+        body_markdown=world.secret("owner-held-comment"),
+    )
+    world.ids["comment"] = str(held.pk)
+    world.public_comment = CommentFactory(guide=world.guide, author=VerifiedMemberFactory())
+
+
 # One builder per app with private records; each adds to `world.ids` and `world.secrets`.
 WORLD_BUILDERS: list[Callable[[World], None]] = [
     _saved_items,
@@ -133,6 +155,7 @@ WORLD_BUILDERS: list[Callable[[World], None]] = [
     _devices,
     _home,
     _newsletter,
+    _comments,
 ]
 
 
@@ -155,6 +178,14 @@ def _ids(name: str, key: str = "id") -> Callable[[World], dict[str, str]]:
 
 def _event(world: World) -> dict[str, str]:
     return {"slug": world.event.slug}
+
+
+def _own_comment(world: World) -> dict[str, str]:
+    return {"slug": world.guide.slug, "id": world.ids["comment"]}
+
+
+def _public_comment(world: World) -> dict[str, str]:
+    return {"slug": world.guide.slug, "id": str(world.public_comment.pk)}
 
 
 ENTRY_BODY = {"title": "Rewritten", "body": "Rewritten words.", "mood_before": 3}
@@ -234,6 +265,24 @@ EXPECTATIONS: dict[str, Expectation] = {
     "PUT /api/v1/me/newsletter/": Expectation(200, body=lambda w: {"subscribed": False}),
     "POST /api/v1/me/calendar-feed/": Expectation(200),
     "DELETE /api/v1/me/calendar-feed/": Expectation(204),
+    # comments: writing under a public guide, one's own comments, reports, notices
+    "POST /api/v1/guides/{slug}/comments/": Expectation(
+        202,
+        params=lambda w: {"slug": w.guide.slug},
+        body=lambda w: {"body": "A second thought"},
+        public_path=True,
+    ),
+    "PATCH /api/v1/guides/{slug}/comments/{id}/": Expectation(
+        202, params=_own_comment, body=lambda w: {"body": "Put better"}
+    ),
+    "DELETE /api/v1/guides/{slug}/comments/{id}/": Expectation(204, params=_own_comment),
+    "POST /api/v1/guides/{slug}/comments/{id}/flag/": Expectation(
+        201, params=_public_comment, public_path=True
+    ),
+    "GET /api/v1/me/notifications/": Expectation(200),
+    "PUT /api/v1/me/notifications/": Expectation(
+        200, body=lambda w: {"reply_notices": False, "threads": []}
+    ),
 }
 
 
