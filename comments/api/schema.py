@@ -86,6 +86,14 @@ _comment_viewset = extend_schema_view(
         "the thread from now on (see `/api/v1/me/notifications/`). Rate-limited per member "
         "(`THROTTLE_COMMENTS`).",
     ),
+    retrieve=extend_schema(
+        tags=TAGS,
+        responses={200: CommentEditSerializer},
+        summary="Read back your own comment, whatever its status",
+        description="Your own comments only (anyone else's, and one you deleted, is a "
+        "404): the `Location` of a new comment. `comment.status` says whether it is "
+        "published yet. Never cached.",
+    ),
     partial_update=extend_schema(
         tags=TAGS,
         request=CommentEditSerializer,
@@ -111,12 +119,14 @@ _comment_viewset = extend_schema_view(
         tags=TAGS,
         request=None,
         responses={
-            201: OpenApiResponse(CommentFlagSerializer, description="Reported."),
-            200: OpenApiResponse(CommentFlagSerializer, description="You had reported it."),
+            200: OpenApiResponse(
+                CommentFlagSerializer, description="Reported (or reported by you before)."
+            ),
             403: FORBIDDEN,
         },
         summary="Report a comment to the editors",
-        description="Once per member and comment (again: 200, not counted twice); not your "
+        description="Once per member and comment (again: the same 200, not counted twice); "
+        "not your "
         "own comment (400 `own_comment`). In post-moderation a comment reported by enough "
         "members is hidden until an editor reviews it.",
     ),

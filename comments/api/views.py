@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -58,6 +59,12 @@ def _comment_id(pk: str) -> uuid.UUID:
         raise NotFound from None
 
 
+def _location(request: Request, comment: Comment) -> str:
+    return request.build_absolute_uri(
+        reverse("guide-comment-detail", kwargs={"slug": comment.guide.slug, "pk": comment.pk})
+    )
+
+
 def _written(request: Request, comment: Comment, verdict: Verdict, *, created: bool) -> Response:
     if verdict.held:
         detail = DANGER_DETAIL if verdict.danger else HELD_DETAIL
@@ -70,8 +77,12 @@ def _written(request: Request, comment: Comment, verdict: Verdict, *, created: b
         "detail": detail,
         "help": HELP_CONTENT if verdict.held and verdict.danger else None,
     }
+    # A new comment says where its author reads it back (published or held).
+    headers = {"Location": _location(request, comment)} if created else {}
     return Response(
-        CommentWrittenSerializer(payload, context={"request": request}).data, status=code
+        CommentWrittenSerializer(payload, context={"request": request}).data,
+        status=code,
+        headers=headers,
     )
 
 
@@ -95,8 +106,14 @@ class CommentViewSet(PublicCacheMixin, viewsets.GenericViewSet):
             throttles.append(ScopedRateThrottle())
         return throttles
 
+    def bypass_public_cache(self, request) -> bool:
+        # One comment, read back by its author: theirs alone, never the shared cache.
+        match = request.resolver_match
+        return match is not None and "pk" in match.kwargs
+
     def get_serializer_class(self):
         return {
+            "retrieve": CommentWrittenSerializer,
             "create": CommentWriteSerializer,
             "partial_update": CommentEditSerializer,
             "flag": CommentFlagSerializer,
@@ -104,7 +121,7 @@ class CommentViewSet(PublicCacheMixin, viewsets.GenericViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or "pk" in self.kwargs:
             response["Cache-Control"] = PRIVATE_NO_STORE
         return response
 
@@ -143,6 +160,18 @@ class CommentViewSet(PublicCacheMixin, viewsets.GenericViewSet):
             author=self.request.user, guide=self.guide(), comment_id=_comment_id(pk)
         )
 
+    def retrieve(self, request: Request, slug: str, pk: str) -> Response:
+        comment = self._own(slug, pk)
+        verdict = Verdict(
+            status=comment.status,
+            held_reasons=list(comment.held_reasons),
+            watch_word_hits=list(comment.watch_word_hits),
+            danger=comment.danger,
+        )
+        response = _written(request, comment, verdict, created=False)
+        response.status_code = status.HTTP_200_OK
+        return response
+
     def partial_update(self, request: Request, slug: str, pk: str) -> Response:
         comment = self._own(slug, pk)
         serializer = self.get_serializer(data=request.data)
@@ -162,10 +191,7 @@ class CommentViewSet(PublicCacheMixin, viewsets.GenericViewSet):
         if comment is None:
             raise NotFound
         if services.comment_flag(member=request.user, comment=comment):
-            return Response(
-                {"detail": "Thank you: an editor will look at this comment."},
-                status=status.HTTP_201_CREATED,
-            )
+            return Response({"detail": "Thank you: an editor will look at this comment."})
         return Response({"detail": "You have already reported this comment."})
 
 

@@ -107,7 +107,8 @@ def test_a_member_reports_a_comment_once(writer_client):
     first = writer_client.post(detail(comment) + "flag/")
     again = writer_client.post(detail(comment) + "flag/")
 
-    assert (first.status_code, again.status_code) == (201, 200)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert first.json()["detail"] != again.json()["detail"]
     assert Flag.objects.filter(comment=comment).count() == 1
 
 

@@ -82,6 +82,7 @@ def test_post_moderation_publishes_a_known_members_comment(known_writer, writer_
 
     assert response.status_code == 201, response.content
     assert response.json()["comment"]["status"] == "approved"
+    assert client_for(known_writer).get(response.headers["Location"]).status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     listed = client_for(known_writer).get(url(guide)).json()
     assert listed["count"] == 2
@@ -212,3 +213,21 @@ def test_writing_is_rate_limited_per_member(writer_client, guide, monkeypatch):
 
     assert statuses == [202, 202, 429]
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["comments_write"]
+
+
+def test_the_location_of_a_held_comment_reads_it_back_to_its_author_only(
+    writer_client, guide, api_client
+):
+    response = writer_client.post(url(guide), {"body": "Waiting words"}, format="json")
+    location = response.headers["Location"]
+
+    mine = writer_client.get(location)
+    theirs = client_for(UserFactory()).get(location)
+
+    assert response.status_code == 202
+    assert mine.status_code == 200
+    assert mine.json()["comment"]["status"] == "pending"
+    assert mine.json()["comment"]["body_html"] == "<p>Waiting words</p>"
+    assert mine["Cache-Control"] == "private, no-store"
+    assert theirs.status_code == 404
+    assert api_client.get(location).status_code == 401

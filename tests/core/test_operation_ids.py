@@ -37,6 +37,7 @@ OPERATION_IDS = {
     ("get", "/api/v1/guides/{slug}/"): "guides_retrieve",
     ("get", "/api/v1/guides/{slug}/comments/"): "guides_comments_list",
     ("post", "/api/v1/guides/{slug}/comments/"): "guides_comments_create",
+    ("get", "/api/v1/guides/{slug}/comments/{id}/"): "guides_comments_retrieve",
     ("patch", "/api/v1/guides/{slug}/comments/{id}/"): "guides_comments_partial_update",
     ("delete", "/api/v1/guides/{slug}/comments/{id}/"): "guides_comments_destroy",
     ("post", "/api/v1/guides/{slug}/comments/{id}/flag/"): "guides_comments_flag",

@@ -272,12 +272,13 @@ EXPECTATIONS: dict[str, Expectation] = {
         body=lambda w: {"body": "A second thought"},
         public_path=True,
     ),
+    "GET /api/v1/guides/{slug}/comments/{id}/": Expectation(200, params=_own_comment),
     "PATCH /api/v1/guides/{slug}/comments/{id}/": Expectation(
         202, params=_own_comment, body=lambda w: {"body": "Put better"}
     ),
     "DELETE /api/v1/guides/{slug}/comments/{id}/": Expectation(204, params=_own_comment),
     "POST /api/v1/guides/{slug}/comments/{id}/flag/": Expectation(
-        201, params=_public_comment, public_path=True
+        200, params=_public_comment, public_path=True
     ),
     "GET /api/v1/me/notifications/": Expectation(200),
     "PUT /api/v1/me/notifications/": Expectation(
