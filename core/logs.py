@@ -40,7 +40,9 @@ _SECRET_TEXT = [
 ]
 _PUBLIC_QUERY_PATHS = re.compile(
     r"^/api/v1/(?:"
-    r"(?:guides|strategies|exercises|prompts|tags|people|series|search|help)/"
+    r"(?:strategies|exercises|prompts|tags|people|series|search|help)/"
+    # Guides are public; their comments share paths with what members write there.
+    r"|guides/(?![^/]+/comments/)"
     # Events are public, except the member's own reminder of one.
     r"|events/(?![^/]+/reminders/)"
     r")"
