@@ -63,7 +63,13 @@ class CommentAdminBase(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
-        return _priority(super().get_queryset(request))
+        # Annotated before ModelAdmin would order it by `get_ordering`.
+        return _priority(self.model._default_manager.get_queryset())
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        # The queue order, on the annotations of `_priority` (the changelist would
+        # otherwise impose Meta.ordering).
+        return ["-danger", "-hit_rank", "-flag_count", "created_at", "id"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -95,8 +101,9 @@ class CommentAdminBase(admin.ModelAdmin):
     @admin.display(description="in context")
     def context(self, comment: Comment) -> str:
         rows = [("Guide", comment.guide.title)]
-        if comment.strategy_id:
-            rows.append(("About", comment.strategy.title))
+        strategy = comment.strategy or (comment.parent.strategy if comment.parent_id else None)
+        if strategy is not None:
+            rows.append(("About", strategy.title))
         if comment.parent_id:
             parent = comment.parent
             rows.append(("In the thread of", f"{services.display_name(parent.author)}: {parent}"))
