@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from django.core.exceptions import ValidationError
 from django_filters import filters
 from django_filters.fields import IsoDateTimeField
+from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
 
@@ -36,12 +37,53 @@ class StableOrderingFilter(OrderingFilter):
     """`?ordering=`, or the view's default, always ends with a unique key, so pages never
     repeat or skip rows: `id` is appended (descending when the last term is) unless a
     unique key is already there. An empty ordering stays empty, for views whose
-    queryset orders itself. Set as the default filter backend."""
+    queryset orders itself. Set as the default filter backend.
+
+    Only the view's `ordering_fields` may be named (each one ascending or with `-`,
+    several separated by commas); any other term is a 400, never silently dropped, and
+    a view without `ordering_fields` takes no `ordering` at all. The schema lists the
+    terms (an enum for one term, a pattern for several)."""
 
     unique_fields = frozenset({"id", "pk"})
+    ordering_fields = ()
 
     def get_ordering(self, request, queryset, view) -> list[str]:
+        raw = request.query_params.get(self.ordering_param)
+        if raw:  # absent or empty: the view's default, like every other filter
+            terms = raw.split(",")
+            known = set(self.terms(view))
+            if unknown := [term for term in terms if term not in known]:
+                choices = ", ".join(self.terms(view)) or "nothing"
+                detail = f"Unknown ordering {', '.join(unknown)}; choose from {choices}."
+                raise exceptions.ValidationError({self.ordering_param: [detail]}, code="invalid")
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if not ordering or any(term.lstrip("-") in self.unique_fields for term in ordering):
             return ordering
         return [*ordering, "-id" if ordering[-1].startswith("-") else "id"]
+
+    def terms(self, view) -> list[str]:
+        """Every term `ordering` accepts on `view`: each field, ascending and descending."""
+        fields = getattr(view, "ordering_fields", self.ordering_fields)
+        return [term for field in fields for term in (field, f"-{field}")]
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        terms = self.terms(view)
+        if not terms:
+            return []
+        choice = "|".join(term.lstrip("-") for term in terms[::2])
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Sort by {', '.join(terms[::2])}: a field for ascending order, `-field` "
+                    "for descending; several separated by commas. Empty: the default order."
+                ),
+                "schema": {
+                    "type": "string",
+                    "pattern": f"^-?({choice})(,-?({choice}))*$",
+                    "example": terms[1],
+                },
+            }
+        ]

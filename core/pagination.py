@@ -34,15 +34,37 @@ class StrictPageSizeMixin:
             )
         return int(raw)
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
+        return parameters
+
 
 class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination):
     """`?page=` and `?page_size=`; every queryset must have an explicit ordering."""
 
     page_size = 20
+    # `?page=last` would be a page number no schema can say; ask for `count` instead.
+    last_page_strings = ()
+    page_query_description = "A page number from 1; past the last page is a 404."
 
     def paginate_queryset(self, queryset, request, view=None):
         _require_ordering(queryset)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "default": 1}
+        return parameters
 
 
 class CursorPagination(StrictPageSizeMixin, pagination.CursorPagination):

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from core.images import meta_is_current
+from core.validators import known_timezones
 
 UNKNOWN_FIELD_CODE = "unknown_field"
 
@@ -108,3 +109,15 @@ class ImageObjectField(serializers.Field):
     def _absolute(self, url: str) -> str:
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
+
+
+@extend_schema_field(
+    {"type": "string", "enum": sorted(known_timezones()), "example": "Europe/Paris"}
+)
+class TimezoneField(serializers.CharField):
+    """A time zone a member may choose: the schema lists every name `validate_timezone`
+    accepts (geographic IANA names and `UTC`), so a client can offer them as a list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)

@@ -28,7 +28,7 @@ IANA_AREAS = frozenset(
 
 
 @cache
-def _known_timezones() -> frozenset[str]:
+def known_timezones() -> frozenset[str]:
     return frozenset(
         name
         for name in zoneinfo.available_timezones()
@@ -37,7 +37,7 @@ def _known_timezones() -> frozenset[str]:
 
 
 def is_canonical_timezone(value: str) -> bool:
-    return value in _known_timezones()
+    return value in known_timezones()
 
 
 def validate_timezone(value: str) -> None:

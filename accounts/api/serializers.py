@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from accounts import tokens
 from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User, UserManager
-from core.serializers import RefuseUnknownFieldsMixin
+from core.serializers import RefuseUnknownFieldsMixin, TimezoneField
 from core.validators import validate_timezone
 
 
@@ -20,9 +20,7 @@ class UserSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     """The member's own account. A field it does not know is a 400, not dropped."""
 
     moved_fields = {"interests": "Interests are set with PUT /api/v1/me/interests/."}
-    timezone = serializers.CharField(
-        max_length=64, required=False, help_text="IANA time zone, e.g. Europe/Paris."
-    )
+    timezone = TimezoneField(required=False, help_text="IANA time zone, e.g. Europe/Paris.")
 
     class Meta:
         model = User
@@ -63,7 +61,7 @@ class RegisterSerializer(serializers.Serializer):
     display_name = serializers.CharField(
         max_length=80, required=False, allow_blank=True, default=""
     )
-    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
+    timezone = TimezoneField(required=False, default="UTC")
 
     def validate_email(self, value: str) -> str:
         # Whether the address has an account is never said here (see user_register).

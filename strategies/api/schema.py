@@ -5,6 +5,7 @@ are derived in `core.schema`."""
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -12,6 +13,7 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from strategies.api.help import HelpSerializer
 from strategies.api.preview import PREVIEW_PARAM
 from strategies.api.serializers import SearchParamsSerializer, SearchResultsSerializer
+from strategies.extensions import search_sources
 
 PREVIEW_PARAMETER = OpenApiParameter(
     PREVIEW_PARAM,
@@ -52,6 +54,16 @@ person_viewset = extend_schema_view(
         parameters=[PREVIEW_PARAMETER],
     )
 )
+
+
+class SearchTypeFieldExtension(OpenApiSerializerFieldExtension):
+    """`type` lists every kind `?type=` accepts, as an enum."""
+
+    target_class = "strategies.api.serializers.SearchTypeField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "enum": sorted(source.kind for source in search_sources())}
+
 
 search_view = extend_schema_view(
     get=extend_schema(

@@ -284,13 +284,18 @@ class PromptSerializer(serializers.ModelSerializer):
 # --- Unified search ------------------------------------------------------------------------
 
 
+class SearchTypeField(serializers.CharField):
+    """One kind of search hit. Its schema lists the kinds registered when the schema is
+    made (`strategies/api/schema.py`): events add theirs once installed."""
+
+
 class SearchParamsSerializer(serializers.Serializer):
     q = serializers.CharField(
         max_length=MAX_QUERY_LENGTH,
         help_text='Words to look for; "quoted phrases", `or` and `-word` work too.',
     )
     type = serializers.ListField(
-        child=serializers.CharField(max_length=40),
+        child=SearchTypeField(max_length=40),
         required=False,
         help_text=(
             "Limit to these kinds (repeat the parameter or separate with commas): guide, "
