@@ -33,8 +33,6 @@ import json
 import os
 import random
 import secrets
-import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -44,7 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.database import create_database, database_url, drop_database, prepare_database
-from harness.server import LOOPBACK, Gunicorn, free_port, port_answers, production_env
+from harness.redis import RedisServer
+from harness.redis import available as redis_available
+from harness.server import LOOPBACK, Gunicorn, free_port, production_env
 
 PORTS = range(8340, 8350)
 REDIS_PORTS = range(8350, 8360)
@@ -249,28 +249,6 @@ def _journal_rows(url: str) -> int:
         return conn.execute("SELECT count(*) FROM journaling_journalentry").fetchone()[0]
 
 
-class Redis:
-    def __init__(self) -> None:
-        self.port = free_port(REDIS_PORTS)
-        self.process = subprocess.Popen(
-            [
-                *(shutil.which("redis-server") or "redis-server", "--port", str(self.port)),
-                *("--bind", LOOPBACK, "--save", "", "--appendonly", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while not port_answers(self.port):
-            if time.monotonic() > deadline:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
 def report(args, tally: Tally, seconds: float, rows: int, *, rss_start, rss_end) -> list[str]:
     cache = "Redis" if args.redis else "database"
     lines = [
@@ -318,21 +296,27 @@ def _run_all(clients: list[Client], until: float) -> None:
         thread.join()
 
 
+def _start_redis() -> RedisServer:
+    redis = RedisServer.on_free_port(REDIS_PORTS)
+    redis.start()
+    return redis
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("SOAK_SECONDS", "600")))
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=10)
     args = parser.parse_args(argv)
-    args.redis = bool(shutil.which("redis-server"))
+    args.redis = redis_available()
 
     url = database_url(os.environ.get("SOAK_DATABASE", "bt_soak"))
     create_database(url, fresh=True)
     log_dir = Path(tempfile.mkdtemp(prefix="soak-"))
-    redis = Redis() if args.redis else None
+    redis = _start_redis() if args.redis else None
     overrides = {**THROTTLES, "LOG_LEVEL": "WARNING"}
     if redis:
-        overrides["REDIS_URL"] = f"redis://{LOOPBACK}:{redis.port}/0"
+        overrides["REDIS_URL"] = redis.url
     env = production_env(database=url, **overrides)
     env.pop("GUNICORN_MAX_REQUESTS", None)  # recycling as shipped
     try:
@@ -350,8 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             _run_all(clients, time.monotonic() + args.warmup)
             rss_start = worker_rss(server.process.pid)
             rows_before = _journal_rows(url)
-            tally_warm, tally = tally, Tally()
-            created_in_warmup = tally_warm.created
+            created_in_warmup, tally = tally.created, Tally()
             for client in clients:
                 client.tally = tally
                 client.connection = client._connect()

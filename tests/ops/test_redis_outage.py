@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import time
 
 import pytest
 
 from harness.database import database_url
-from harness.server import Gunicorn, fetch, free_port, port_answers, production_env
+from harness.redis import RedisServer
+from harness.server import Gunicorn, fetch, free_port, production_env
 from tests.accounts.factories import PASSWORD
 from tests.ops.proxy import SwitchableProxy
 
@@ -24,41 +24,6 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
 ]
 LOGIN_RATE = 4
-
-
-class RedisServer:
-    """A throwaway redis-server on 127.0.0.1:`port`, nothing kept on disk."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while not port_answers(self.port):
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @pytest.fixture

@@ -38,9 +38,9 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from harness.database import database_url
+from harness.redis import RedisServer
 from harness.server import BASE_DIR, PYTHON, Gunicorn, fetch, free_port, manage, production_env
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.ops.test_redis_outage import RedisServer
 
 pytestmark = [
     pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
