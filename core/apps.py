@@ -10,8 +10,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import integration
+        from core.serializers import refuse_numbers_as_text
 
         integration.register()
+        refuse_numbers_as_text()
 
 
 class BreakthroughAdminConfig(admin_apps.AdminConfig):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from django.core.exceptions import ValidationError
 from django_filters import filters
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
@@ -87,3 +88,25 @@ class StableOrderingFilter(OrderingFilter):
                 },
             }
         ]
+
+
+class BoundedDjangoFilterExtension(DjangoFilterExtension):
+    """drf-spectacular's django-filter support, plus the bounds a number filter checks
+    (`min_value`, `max_value`) as the parameter's `minimum` and `maximum`: a filter that
+    refuses `?max_duration=0` says so in the schema."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        bounds = {
+            keyword: filter_field.extra[option]
+            for option, keyword in (("min_value", "minimum"), ("max_value", "maximum"))
+            if filter_field.extra.get(option) is not None
+        }
+        for parameter in parameters if bounds else []:
+            if parameter.get("schema", {}).get("type") in {"integer", "number"}:
+                parameter["schema"] = {**parameter["schema"], **bounds}
+        return parameters

@@ -72,3 +72,9 @@ class CursorPagination(StrictPageSizeMixin, pagination.CursorPagination):
 
     page_size = 20
     ordering = ("-created_at", "-id")
+
+    def decode_cursor(self, request):
+        # Absent or empty: the first page, like every other query parameter.
+        if not request.query_params.get(self.cursor_query_param):
+            return None
+        return super().decode_cursor(request)

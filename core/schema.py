@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework.viewsets import ViewSetMixin
 
+from core.filters import StableOrderingFilter
 from core.pagination import StrictPageSizeMixin
 from core.serializers import UNKNOWN_FIELD_CODE, RefuseUnknownFieldsMixin
 
@@ -164,6 +165,12 @@ class AutoSchema(StandardizedAutoSchema):
         paginator = self._get_paginator()
         if self._is_list_view() and isinstance(paginator, StrictPageSizeMixin):
             errors.setdefault(paginator.page_size_query_param, set()).add("invalid")
+        # ...and `ordering` terms it does not list (core.filters.StableOrderingFilter).
+        if self._is_list_view() and any(
+            issubclass(backend, StableOrderingFilter) and backend().terms(self.view)
+            for backend in getattr(self.view, "filter_backends", [])
+        ):
+            errors.setdefault(StableOrderingFilter.ordering_param, set()).add("invalid")
         # A body naming a field the serializer does not know is refused (core.serializers).
         if self.method.lower() in {"post", "put", "patch"} and isinstance(
             force_instance(self.get_request_serializer()), RefuseUnknownFieldsMixin

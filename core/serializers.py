@@ -111,6 +111,24 @@ class ImageObjectField(serializers.Field):
         return request.build_absolute_uri(url) if request is not None else url
 
 
+def refuse_numbers_as_text() -> None:
+    """Text fields take JSON strings only. DRF's `CharField` (and every field built on
+    it: email, slug, URL, regex) reads `0` as `"0"` and `false` as invalid; the schema
+    says `string`, and a client sending a number where text belongs has a bug that a 400
+    shows at once. Called once, from `CoreConfig.ready()`."""
+    original = serializers.CharField.to_internal_value
+    if getattr(original, "refuses_numbers", False):
+        return
+
+    def to_internal_value(self: serializers.CharField, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return original(self, data)
+
+    to_internal_value.refuses_numbers = True
+    serializers.CharField.to_internal_value = to_internal_value
+
+
 @extend_schema_field(
     {"type": "string", "enum": sorted(known_timezones()), "example": "Europe/Paris"}
 )

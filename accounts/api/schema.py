@@ -129,6 +129,7 @@ def me_view(view: type) -> type:
 
 
 account_delete_view = _post(
+    errors=(["wrong_password"], "password"),
     request=AccountDeleteSerializer,
     responses={204: ACCOUNT_DELETED},
     summary="Delete your account and everything in it",

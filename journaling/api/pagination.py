@@ -86,7 +86,7 @@ class KeysetPagination(CursorPagination):
         return replace_query_param(self.base_url, self.cursor_query_param, token.decode())
 
     def _decode(self, raw: str | None) -> tuple[tuple, bool] | None:
-        if raw is None:
+        if not raw:  # absent or empty: the first page, like every other query parameter
             return None
         try:
             payload = orjson.loads(base64.urlsafe_b64decode(raw.encode()))
