@@ -102,6 +102,12 @@ worker: install
 bench: install-dev
 	$(BIN)/python -m bench.run
 
+# schemathesis with a new random seed each round for FUZZ_MINUTES (default 20), then
+# every failure with its curl reproduction (tests/contract/run_schemathesis.py).
+FUZZ_MINUTES ?= 20
+fuzz: install-dev
+	$(BIN)/python tests/contract/run_schemathesis.py --fuzz-minutes $(FUZZ_MINUTES)
+
 # Mixed traffic against production settings for SOAK_SECONDS (default 600), then errors,
 # latency percentiles, rows written against 201s and worker memory (bench/soak.py).
 SOAK_SECONDS ?= 600
