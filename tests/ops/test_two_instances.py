@@ -8,8 +8,9 @@ a load balancer would run. Nothing that matters may live in one process:
 - throttle counts are shared: the rate holds across both, not per instance;
 - a token revoked through one is refused by both;
 - two job workers send a newsletter edition to every subscriber exactly once;
-- an image uploaded through one is linked by the other from the shared media folder
-  (`MEDIA_ROOT` on a volume both mount), whose files the front proxy serves.
+- an image uploaded through one is linked and served by the other from the shared
+  media folder (`MEDIA_ROOT` on a volume both mount; the service serves `/media/`
+  itself when no object storage is set).
 
 The Redis is one the test starts itself (as in test_redis_outage.py), flushed between
 tests, so no count or cached page crosses from one test to the next.
@@ -25,13 +26,10 @@ import re
 import secrets
 import shutil
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -48,7 +46,6 @@ pytestmark = [
 
 GUNICORN_PORTS = range(8300, 8320)
 REDIS_PORTS = range(8320, 8330)
-MEDIA_PORTS = range(8330, 8340)
 LOGIN_RATE = 6
 PUBLIC_MAX_AGE = 60  # core.http_cache.PUBLIC_MAX_AGE, the documented staleness bound
 
@@ -218,31 +215,8 @@ def _png() -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 120, 40)).save(buffer, format="PNG")
+    Image.new("RGB", (400, 300), (200, 120, 40)).save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-class MediaFrontend:
-    """What serves `MEDIA_URL` in front of the instances: a static file server on the
-    shared media folder (nginx or the CDN's origin in a deployment)."""
-
-    def __init__(self, root: Path, port: int) -> None:
-        handler = partial(_QuietHandler, directory=str(root))
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 @pytest.fixture
@@ -252,7 +226,7 @@ def editor(transactional_db):
 
 def test_an_edit_through_one_is_served_by_the_other_at_once(shared, pair, editor):
     """An editor renames a person and uploads their photo in the admin of A; B serves
-    the new name at once, linking the photo that A wrote to the shared media folder.
+    the new name at once, and the photo that A wrote to the shared media folder.
 
     The only test here that writes through the admin: the admin keeps content type ids
     in memory, and the test database is emptied (its content types made again, under
@@ -272,7 +246,13 @@ def test_an_edit_through_one_is_served_by_the_other_at_once(shared, pair, editor
     admin = AdminSession(pair.a, editor)
     status, page = admin.post(
         f"/admin/strategies/person/{person.pk}/change/",
-        {"name": "Ada After", "slug": "ada", "bio": "Writes.", "_save": "Save"},
+        {
+            "name": "Ada After",
+            "slug": "ada",
+            "bio": "Writes.",
+            "photo_alt": "Ada, smiling.",
+            "_save": "Save",
+        },
         files={"photo": ("portrait.png", image, "image/png")},
     )
     assert status == 200, page[:2000]
@@ -285,15 +265,16 @@ def test_an_edit_through_one_is_served_by_the_other_at_once(shared, pair, editor
     status, _, revalidated = _call(pair.b, "GET", path, headers={"If-None-Match": headers["ETag"]})
     assert (status, revalidated["name"]) == (200, "Ada After")
 
-    # The photo: B links what A wrote, and the front proxy serves it from the volume.
-    link = urlsplit(after["photo"])
+    # The photo: B links what A wrote to the shared folder, and serves it.
+    link = urlsplit(after["photo"]["url"])
     assert link.path.startswith("/media/people/"), after["photo"]
-    relative = link.path.removeprefix("/media/")
-    assert (media / relative).read_bytes() == image
-    with MediaFrontend(media, free_port(MEDIA_PORTS)) as frontend:
-        port = frontend.server.server_address[1]
-        status, _, body = fetch(f"http://127.0.0.1:{port}/{relative}")
+    assert (media / link.path.removeprefix("/media/")).read_bytes() == image
+    status, _, body = fetch(f"{pair.b.url}{link.path}")
     assert (status, body) == (200, image)
+    # ...and the rendition A made (320 pixels wide; the photo is 400).
+    assert [r["width"] for r in after["photo"]["renditions"]] == [320]
+    for rendition in after["photo"]["renditions"]:
+        assert fetch(f"{pair.b.url}{urlsplit(rendition['url']).path}")[0] == 200
 
 
 def test_a_members_edit_through_one_is_read_through_the_other(pair, transactional_db):
