@@ -16,9 +16,10 @@ through the API, then runs every operation of `/api/schema/`:
    but the two sign-outs, which would end the member's token halfway, and the
    deprecated `DELETE /me/`), then the sign-outs and `POST /me/delete/` as a second
    member;
-2. with CONTRACT_PRODUCTION=1, as in production: the shipped throttles and worker recycling, Redis as the cache (a
-   `redis-server` of its own; skipped without one), a shorter run, anonymous and
-   member. 429s are then answers like any other, and must match the schema.
+2. with CONTRACT_PRODUCTION=1, as in production: the shipped throttles and worker
+   recycling, Redis as the cache (a `redis-server` of its own; skipped without one),
+   a shorter run, anonymous and member. 429s are then answers like any other, and
+   must match the schema.
 
 CI keeps a fixed seed, so its verdict is reproducible. `--fuzz-minutes N` (`make fuzz`)
 runs phase 1 over and over with a new random seed each round until N minutes are
