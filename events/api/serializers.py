@@ -13,11 +13,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import OptionalURLField
+from core.references import ReferenceSerializer
 from core.serializers import ImageObjectField
 from events import calendars
 from events.models import CalendarFeed, CancellationNotice, Event, Reminder, Series
 from strategies.api.serializers import PersonRefSerializer
-from strategies.models import Guide, Strategy
 
 PHASES = ["upcoming", "called_off", "live", "past"]
 
@@ -29,27 +29,6 @@ def _now(context: dict) -> datetime:
 def _absolute(context: dict, path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
-
-
-class EventSeriesSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Series
-        fields = ["slug", "title"]
-        read_only_fields = fields
-
-
-class EventGuideSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Guide
-        fields = ["slug", "title"]
-        read_only_fields = fields
-
-
-class EventStrategySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Strategy
-        fields = ["slug", "title"]
-        read_only_fields = fields
 
 
 class CalendarLinksSerializer(serializers.Serializer):
@@ -64,7 +43,7 @@ class EventSummarySerializer(serializers.ModelSerializer):
 
     url = serializers.SerializerMethodField()
     is_live = serializers.SerializerMethodField()
-    series = EventSeriesSerializer(read_only=True, allow_null=True)
+    series = ReferenceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Event
@@ -156,8 +135,8 @@ class EventSerializer(EventSummarySerializer):
 class EventDetailSerializer(EventSerializer):
     """One event with its text, links and ready-made calendar links."""
 
-    guides = EventGuideSerializer(many=True, read_only=True)
-    strategies = EventStrategySerializer(many=True, read_only=True)
+    guides = ReferenceSerializer(many=True, read_only=True)
+    strategies = ReferenceSerializer(many=True, read_only=True)
     calendar = serializers.SerializerMethodField()
 
     class Meta(EventSerializer.Meta):

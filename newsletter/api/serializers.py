@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
+from core.references import ReferenceSerializer
 from newsletter.models import ConsentSource, Edition
 
 
@@ -60,33 +60,6 @@ class MemberNewsletterSerializer(serializers.Serializer):
     )
 
 
-class _RefSerializer(serializers.Serializer):
-    """`{slug, title, url}`, the one shape of a reference to public content."""
-
-    view_name = ""
-
-    slug = serializers.SlugField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    url = serializers.SerializerMethodField()
-
-    def get_url(self, obj) -> str:
-        return reverse(
-            self.view_name, kwargs={"slug": obj.slug}, request=self.context.get("request")
-        )
-
-
-class EditionExerciseRefSerializer(_RefSerializer):
-    view_name = "exercise-detail"
-
-
-class EditionGuideRefSerializer(_RefSerializer):
-    view_name = "guide-detail"
-
-
-class EditionEventRefSerializer(_RefSerializer):
-    view_name = "event-detail"
-
-
 class EditionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="edition-detail", lookup_field="slug")
 
@@ -99,15 +72,15 @@ class EditionSerializer(serializers.ModelSerializer):
 class EditionDetailSerializer(EditionSerializer):
     intro_html = serializers.CharField(read_only=True, help_text="Sanitised HTML.")
     exercises = serializers.SerializerMethodField()
-    guide = EditionGuideRefSerializer(read_only=True, allow_null=True)
-    event = EditionEventRefSerializer(read_only=True, allow_null=True)
+    guide = ReferenceSerializer(read_only=True, allow_null=True)
+    event = ReferenceSerializer(read_only=True, allow_null=True)
 
     class Meta(EditionSerializer.Meta):
         fields = [*EditionSerializer.Meta.fields, "intro_html", "exercises", "guide", "event"]
         read_only_fields = fields
 
-    @extend_schema_field(EditionExerciseRefSerializer(many=True))
+    @extend_schema_field(ReferenceSerializer(many=True))
     def get_exercises(self, edition: Edition) -> list[dict]:
         """The Soul Gym exercises of the edition, in the editor's order."""
         exercises = [link.exercise for link in edition.edition_exercises.all()]
-        return EditionExerciseRefSerializer(exercises, many=True, context=self.context).data
+        return ReferenceSerializer(exercises, many=True, context=self.context).data

@@ -9,12 +9,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.references import ReferenceSerializer
 from core.serializers import RefuseUnknownFieldsMixin
 from events.models import Event
 from journaling.models import Commitment
 from profiles.models import MAX_INTERESTS, TARGET_FIELDS, SavedItem, SavedItemType
 from profiles.recommendations import Recommendation
-from strategies.api.serializers import GuideRefSerializer, StrategyRefSerializer, TagRefSerializer
+from strategies.api.serializers import TagRefSerializer
 from strategies.models import Exercise, Guide, Strategy, Tag
 
 DETAIL_VIEWS = {
@@ -31,14 +32,6 @@ def detail_url(context: dict[str, Any], kind: str, slug: str) -> str:
     path = reverse(DETAIL_VIEWS[kind], kwargs={"slug": slug})
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
-
-
-class ReferenceSerializer(serializers.Serializer):
-    """`{slug, title, url}`: a link to a guide, strategy, exercise or event."""
-
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    url = serializers.URLField()
 
 
 # --- Interests ---------------------------------------------------------------------------
@@ -74,34 +67,16 @@ class InterestsUpdateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer
 # --- Saved items -------------------------------------------------------------------------
 
 
-class ExerciseRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
-
-    class Meta:
-        model = Exercise
-        fields = ["id", "title", "slug", "url"]
-        read_only_fields = fields
-
-
-class EventRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="event-detail", lookup_field="slug")
-
-    class Meta:
-        model = Event
-        fields = ["title", "slug", "url", "starts_at", "ends_at", "status"]
-        read_only_fields = fields
-
-
 class SavedItemSerializer(serializers.ModelSerializer):
     type = serializers.ChoiceField(
         choices=SavedItemType.choices,
         read_only=True,
         help_text="Which one of `guide`, `strategy`, `exercise` or `event` is set.",
     )
-    guide = GuideRefSerializer(read_only=True, allow_null=True)
-    strategy = StrategyRefSerializer(read_only=True, allow_null=True)
-    exercise = ExerciseRefSerializer(read_only=True, allow_null=True)
-    event = EventRefSerializer(read_only=True, allow_null=True)
+    guide = ReferenceSerializer(read_only=True, allow_null=True)
+    strategy = ReferenceSerializer(read_only=True, allow_null=True)
+    exercise = ReferenceSerializer(read_only=True, allow_null=True)
+    event = ReferenceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = SavedItem

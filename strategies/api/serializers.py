@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.references import ReferenceSerializer
 from core.serializers import ImageObjectField
 from strategies.api.filters import MAX_QUERY_LENGTH
 from strategies.extensions import extra_serializer_fields, search_sources
@@ -51,28 +52,10 @@ class PersonRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GuideRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="guide-detail", lookup_field="slug")
-
-    class Meta:
-        model = Guide
-        fields = ["id", "title", "slug", "url", "summary", "published_at"]
-        read_only_fields = fields
-
-
-class StrategyRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
-
-    class Meta:
-        model = Strategy
-        fields = ["id", "title", "slug", "url"]
-        read_only_fields = fields
-
-
 class PersonDetailSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="person-detail", lookup_field="slug")
     photo = ImageObjectField(help_text="Their photo, or null.")
-    guides = GuideRefSerializer(
+    guides = ReferenceSerializer(
         many=True,
         read_only=True,
         source="visible_guides",
@@ -182,10 +165,10 @@ class GuideDetailSerializer(GuideSerializer):
         fields.update(extra_serializer_fields("guide"))
         return fields
 
-    @extend_schema_field(GuideRefSerializer(many=True))
+    @extend_schema_field(ReferenceSerializer(many=True))
     def get_related_guides(self, guide: Guide) -> list[dict]:
         targets = [relation.to_guide for relation in guide.visible_relations]
-        return GuideRefSerializer(targets, many=True, context=self.context).data
+        return ReferenceSerializer(targets, many=True, context=self.context).data
 
     def get_help_url(self, guide: Guide) -> str:
         return reverse("help", request=self.context.get("request"))
@@ -193,7 +176,7 @@ class GuideDetailSerializer(GuideSerializer):
 
 class StrategySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
-    guide = GuideRefSerializer(read_only=True)
+    guide = ReferenceSerializer(read_only=True)
     tags = TagRefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -262,8 +245,8 @@ class StrategyDetailSerializer(StrategySerializer):
 class ExerciseSerializer(ExerciseInStrategySerializer):
     """An exercise on its own: what it is part of, besides what it says."""
 
-    strategy = StrategyRefSerializer(read_only=True)
-    guide = GuideRefSerializer(source="strategy.guide", read_only=True)
+    strategy = ReferenceSerializer(read_only=True)
+    guide = ReferenceSerializer(source="strategy.guide", read_only=True)
 
     class Meta(ExerciseInStrategySerializer.Meta):
         fields = [*ExerciseInStrategySerializer.Meta.fields, "strategy", "guide", "updated_at"]
@@ -272,8 +255,8 @@ class ExerciseSerializer(ExerciseInStrategySerializer):
 
 class PromptSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="prompt-detail")
-    strategy = StrategyRefSerializer(read_only=True)
-    guide = GuideRefSerializer(source="strategy.guide", read_only=True)
+    strategy = ReferenceSerializer(read_only=True)
+    guide = ReferenceSerializer(source="strategy.guide", read_only=True)
 
     class Meta:
         model = Prompt

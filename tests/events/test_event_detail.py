@@ -48,7 +48,11 @@ def test_detail_has_utc_and_local_times(api_client, talk):
     assert body["duration_minutes"] == 90
     assert body["is_live"] is False
     assert body["phase"] == "past"
-    assert body["series"] == {"slug": "weekly", "title": "Weekly"}
+    assert body["series"] == {
+        "slug": "weekly",
+        "title": "Weekly",
+        "url": "http://testserver/api/v1/series/weekly/",
+    }
     # A person has one shape everywhere, as a host and as an author.
     assert body["hosts"] == [
         {
@@ -58,8 +62,12 @@ def test_detail_has_utc_and_local_times(api_client, talk):
             "photo": None,
         }
     ]
-    assert body["guides"] == [{"slug": "stuck", "title": "Stuck"}]  # drafts stay hidden
-    assert body["strategies"] == [{"slug": "act", "title": "Take Action"}]
+    api = "http://testserver/api/v1"
+    # drafts stay hidden
+    assert body["guides"] == [{"slug": "stuck", "title": "Stuck", "url": f"{api}/guides/stuck/"}]
+    assert body["strategies"] == [
+        {"slug": "act", "title": "Take Action", "url": f"{api}/strategies/act/"}
+    ]
     assert body["reflection_prompt"] == "What did you notice?"
     assert "<script>" not in body["description_html"]
     assert "<strong>this</strong>" in body["description_html"]
