@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,12 +18,13 @@ from rest_framework.reverse import reverse
 
 
 def detail_url(context: dict[str, Any], instance: Model, **kwargs: Any) -> str:
-    """The absolute API address of `instance` (relative when no request is at hand)."""
-    return reverse(
-        f"{instance._meta.model_name}-detail",
-        kwargs=kwargs or {"slug": instance.slug},
-        request=context.get("request"),
-    )
+    """The absolute API address of `instance`: on the request's host, or on `SITE_URL`
+    when there is no request (an export, a mail)."""
+    path = reverse(f"{instance._meta.model_name}-detail", kwargs=kwargs or {"slug": instance.slug})
+    request = context.get("request")
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class ReferenceSerializer(serializers.Serializer):
@@ -46,3 +49,34 @@ class PromptReferenceSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, prompt: Model) -> str:
         return detail_url(self.context, prompt, pk=prompt.pk)
+
+
+class ReferenceFieldMixin:
+    """For a related field written as the slug (or id) alone; put it first among the
+    field's bases. It reads as a reference, and a reference read earlier is accepted
+    back in its place, so a client can send a record it fetched without rewriting its
+    links. The schema says so in each direction (`ReferenceFieldExtension`)."""
+
+    reference_serializer: type[serializers.Serializer] = ReferenceSerializer
+    reference_key = "slug"
+
+    def use_pk_only_optimization(self) -> bool:
+        return False
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, dict) and self.reference_key in data:
+            data = data[self.reference_key]
+        return super().run_validation(data)  # type: ignore[misc]
+
+    def to_representation(self, value: Model) -> dict[str, Any]:
+        return self.reference_serializer(value, context=self.context).data  # type: ignore[attr-defined]
+
+
+class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = ReferenceFieldMixin
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "response":
+            return auto_schema.resolve_serializer(self.target.reference_serializer, direction).ref
+        return auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)

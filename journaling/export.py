@@ -56,6 +56,7 @@ CSV_COLUMNS = [
     "strategy",
     "exercise",
     "prompt",
+    "event",
     "commitment",
     "tags",
     "mood_before",
@@ -107,7 +108,7 @@ def _json_array(items: Iterable[dict[str, Any]]) -> Iterator[str]:
 def stream_json(owner: Any, *, now: datetime | None = None) -> Iterator[str]:
     header = {
         "format": "breakthrough-journal",
-        "format_version": 1,
+        "format_version": 2,  # 2: links are references, entries may name an event
         "exported_at": (now or timezone.now()).isoformat(),
         "timezone": owner.timezone,
     }
@@ -120,6 +121,7 @@ def stream_json(owner: Any, *, now: datetime | None = None) -> Iterator[str]:
     yield "}\n"
 
 
+REFERENCE_KEYS = {"strategy": "slug", "exercise": "slug", "prompt": "id", "event": "slug"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
@@ -145,6 +147,9 @@ def stream_csv(owner: Any) -> Iterator[str]:
         for row in batch:
             cells = {key: "" if row[key] is None else row[key] for key in CSV_COLUMNS}
             cells["tags"] = "\n".join(row["tags"])
+            # A spreadsheet cell holds the link's key, as the API takes it on writes.
+            for key, field in REFERENCE_KEYS.items():
+                cells[key] = row[key][field] if row[key] else ""
             writer.writerow({key: csv_cell(value) for key, value in cells.items()})
         yield flush()
 
@@ -171,6 +176,7 @@ def _markdown_entry(entry: JournalEntry, data: dict[str, Any]) -> str:
         ("strategy", entry.strategy and entry.strategy.title),
         ("exercise", entry.exercise and entry.exercise.title),
         ("prompt", entry.prompt and entry.prompt.text),
+        ("event", entry.event and entry.event.title),
         ("commitment", entry.commitment and entry.commitment.text),
     ):
         if text:

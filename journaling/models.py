@@ -159,6 +159,9 @@ class JournalEntry(TimeStampedModel):
     prompt = models.ForeignKey(
         Prompt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     commitment = models.ForeignKey(
         Commitment, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
     )

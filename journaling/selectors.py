@@ -34,7 +34,7 @@ def entry_list(owner: object) -> QuerySet[JournalEntry]:
     one for tags. The stored search vector and the create digest are never sent."""
     return (
         JournalEntry.objects.filter(owner=owner)
-        .select_related("strategy", "exercise")
+        .select_related("strategy", "exercise", "prompt", "event")
         .prefetch_related("tags")
         .defer("search_vector", "create_digest")
     )

@@ -33,6 +33,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.errors import RecordNotFoundError, StaleVersionError
+from events.models import Event
 from journaling.errors import IdConflictError, IdDeletedError
 from journaling.models import (
     Commitment,
@@ -178,6 +179,7 @@ def entry_create(
     strategy: Strategy | None = None,
     exercise: Exercise | None = None,
     prompt: Prompt | None = None,
+    event: Event | None = None,
     commitment: Commitment | None = None,
     tags: Sequence[str] = (),
     mood_before: int | None = None,
@@ -198,6 +200,7 @@ def entry_create(
             "strategy": strategy,
             "exercise": exercise,
             "prompt": prompt,
+            **({"event": event} if event is not None else {}),
             "commitment": commitment,
             "tags": sorted(name.lower() for name in tags),
             "mood_before": mood_before,
@@ -218,6 +221,7 @@ def entry_create(
             strategy=strategy,
             exercise=exercise,
             prompt=prompt,
+            event=event,
             commitment=commitment,
             mood_before=mood_before,
             mood_after=mood_after,
@@ -236,6 +240,7 @@ ENTRY_FIELDS = (
     "strategy",
     "exercise",
     "prompt",
+    "event",
     "commitment",
     "mood_before",
     "mood_after",

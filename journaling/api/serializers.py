@@ -1,5 +1,6 @@
-"""Shapes of the journal API. Links to editorial content are slugs (prompts: ids); the
-owner is never a field, and `id` is writable only when creating."""
+"""Shapes of the journal API. Links to editorial content and events are written as slugs
+(prompts: ids) and read as references (`core.references`); the owner is never a field,
+and `id` is writable only when creating."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from django.db.models import Model, Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.references import PromptReferenceSerializer, ReferenceFieldMixin
 from core.validators import validate_one_line
+from events.models import Event
 from journaling.models import (
     BODY_MAX_LENGTH,
     CHECK_IN_NOTE_MAX_LENGTH,
@@ -52,9 +55,10 @@ def _current_link_id(field: serializers.Field) -> Any:
     return None
 
 
-class PublishedContentField(NoEmptyStringMixin, serializers.SlugRelatedField):
-    """The slug of published content. The content a record already links to stays
-    acceptable if it was unpublished since, so re-sending a record does not fail."""
+class PublishedContentField(ReferenceFieldMixin, NoEmptyStringMixin, serializers.SlugRelatedField):
+    """The slug of published content, read as `{slug, title, url}`. The content a record
+    already links to stays acceptable if it was unpublished since, so re-sending a record
+    does not fail."""
 
     def __init__(self, model: type[Model], **kwargs: Any) -> None:
         self.model = model
@@ -73,12 +77,31 @@ class PublishedContentField(NoEmptyStringMixin, serializers.SlugRelatedField):
         return published
 
 
-class PublishedPromptField(NoEmptyStringMixin, serializers.PrimaryKeyRelatedField):
+class PublishedPromptField(
+    ReferenceFieldMixin, NoEmptyStringMixin, serializers.PrimaryKeyRelatedField
+):
+    """The id of a published prompt, read as `{id, text, url}`."""
+
+    reference_serializer = PromptReferenceSerializer
+    reference_key = "id"
+
     def get_queryset(self) -> QuerySet:
         published = Prompt.objects.published()
         if current := _current_link_id(self):
             return Prompt.objects.filter(Q(pk__in=published.values("pk")) | Q(pk=current))
         return published
+
+
+class EventField(ReferenceFieldMixin, NoEmptyStringMixin, serializers.SlugRelatedField):
+    """The slug of an event (every event is public), read as `{slug, title, url}`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="slug", queryset=Event.objects.all(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Event:
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class OwnCommitmentField(NoEmptyStringMixin, serializers.PrimaryKeyRelatedField):
@@ -181,7 +204,10 @@ class EntryContentSerializer(serializers.ModelSerializer):
         help_text=f"Plain text or Markdown, at most {BODY_MAX_LENGTH:,} characters.",
     )
     prompt = PublishedPromptField(
-        allow_null=True, required=False, help_text="Id of the journal prompt this answers."
+        allow_null=True,
+        required=False,
+        help_text="The journal prompt this answers: its id when writing, `{id, text, url}` "
+        "when read.",
     )
     tags = TagNamesField(
         required=False,
@@ -237,13 +263,22 @@ class EntryContentSerializer(serializers.ModelSerializer):
 
 class JournalEntrySerializer(EntryContentSerializer):
     strategy = PublishedContentField(
-        Strategy, allow_null=True, required=False, help_text="Slug of the strategy tried."
+        Strategy,
+        allow_null=True,
+        required=False,
+        help_text="The strategy tried: its slug when writing, `{slug, title, url}` when read.",
     )
     exercise = PublishedContentField(
         Exercise,
         allow_null=True,
         required=False,
-        help_text="Slug of the exercise done; sets `strategy` to the exercise's strategy.",
+        help_text="The exercise done (slug when writing); sets `strategy` to the "
+        "exercise's strategy.",
+    )
+    event = EventField(
+        allow_null=True,
+        required=False,
+        help_text="The live event this reflects on (slug when writing), e.g. after a talk.",
     )
     commitment = OwnCommitmentField(
         allow_null=True, required=False, help_text="Id of one of your commitments."
@@ -262,6 +297,7 @@ class JournalEntrySerializer(EntryContentSerializer):
             "strategy",
             "exercise",
             "prompt",
+            "event",
             "commitment",
             "tags",
             "mood_before",
@@ -304,13 +340,16 @@ class JournalEntryCreateSerializer(JournalEntrySerializer):
 
 class CommitmentSerializer(serializers.ModelSerializer):
     strategy = PublishedContentField(
-        Strategy, allow_null=True, required=False, help_text="Slug of the strategy."
+        Strategy,
+        allow_null=True,
+        required=False,
+        help_text="The strategy: its slug when writing, `{slug, title, url}` when read.",
     )
     exercise = PublishedContentField(
         Exercise,
         allow_null=True,
         required=False,
-        help_text="Slug of the exercise; sets `strategy` to the exercise's strategy.",
+        help_text="The exercise (slug when writing); sets `strategy` to the exercise's strategy.",
     )
     text = serializers.CharField(
         max_length=COMMITMENT_TEXT_MAX_LENGTH,

@@ -40,7 +40,7 @@ def test_commit_to_an_exercise_links_its_strategy(member_client):
     response = member_client.post(
         URL, {"exercise": exercise.slug, "due_date": "2025-05-01", "text": "Sing"}, format="json"
     )
-    assert response.json()["strategy"] == exercise.strategy.slug
+    assert response.json()["strategy"]["slug"] == exercise.strategy.slug
     assert response.json()["text"] == "Sing"
 
 
@@ -113,8 +113,8 @@ def test_check_in_writes_the_entry_in_the_same_transaction(member_client, member
     entry = payload["entry"]
     assert entry["id"] == entry_id
     assert entry["commitment"] == str(commitment.pk)
-    assert entry["strategy"] == exercise.strategy.slug
-    assert entry["exercise"] == exercise.slug
+    assert entry["strategy"]["slug"] == exercise.strategy.slug
+    assert entry["exercise"]["slug"] == exercise.slug
     assert entry["tags"] == ["effort"]
 
 

@@ -114,8 +114,8 @@ def test_exercise_or_prompt_fills_in_the_strategy(member_client):
         URL, {"body": "Did it.", "exercise": exercise.slug, "prompt": prompt.pk}, format="json"
     )
     assert response.status_code == 201
-    assert response.json()["strategy"] == exercise.strategy.slug
-    assert response.json()["prompt"] == prompt.pk
+    assert response.json()["strategy"]["slug"] == exercise.strategy.slug
+    assert response.json()["prompt"]["id"] == prompt.pk
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_linked_content_unpublished_later_can_be_sent_back_unchanged(member_clie
         entry_url, {"body": "edited", "strategy": strategy.slug}, format="json"
     )
     assert response.status_code == 200, response.content
-    assert response.json()["strategy"] == strategy.slug
+    assert response.json()["strategy"]["slug"] == strategy.slug
 
 
 def test_entry_date_of_tomorrow_is_allowed_for_travellers(member_client):

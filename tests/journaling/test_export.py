@@ -27,6 +27,14 @@ from tests.strategies.factories import ExerciseFactory, PromptFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    # Exports address links on SITE_URL; here it is the test client's host, so an
+    # exported entry can be compared with the API's answer.
+    settings.SITE_URL = "http://testserver"
+
+
 EXPORT = "/api/v1/journal/export/"
 ENTRIES = "/api/v1/journal/entries/"
 COMMITMENTS = "/api/v1/journal/commitments/"
@@ -104,20 +112,43 @@ def journal(member, other_member) -> Journal:
     )
 
 
+SITE = "http://testserver"  # SITE_URL in these tests, the API's host
+
+
 def written_entries(journal: Journal) -> list[dict]:
-    """What the member wrote in each entry, as the API spells it."""
-    strategy, exercise = journal.exercise.strategy.slug, journal.exercise.slug
+    """What the member wrote in each entry, as the API spells it (links as references,
+    addressed on SITE_URL: an export has no request)."""
+    strategy, exercise, prompt = journal.exercise.strategy, journal.exercise, journal.prompt
     first, second, third = (str(entry.id) for entry in journal.entries)
-    no_links = {"strategy": None, "exercise": None, "prompt": None, "commitment": None}
+    no_links = {
+        "strategy": None,
+        "exercise": None,
+        "prompt": None,
+        "event": None,
+        "commitment": None,
+    }
     return [
         {
             "id": first,
             "entry_date": "2025-01-02",
             "title": TITLE,
             "body": BODY,
-            "strategy": strategy,
-            "exercise": exercise,
-            "prompt": journal.prompt.pk,
+            "strategy": {
+                "slug": strategy.slug,
+                "title": strategy.title,
+                "url": f"{SITE}/api/v1/strategies/{strategy.slug}/",
+            },
+            "exercise": {
+                "slug": exercise.slug,
+                "title": exercise.title,
+                "url": f"{SITE}/api/v1/exercises/{exercise.slug}/",
+            },
+            "prompt": {
+                "id": prompt.pk,
+                "text": prompt.text,
+                "url": f"{SITE}/api/v1/prompts/{prompt.pk}/",
+            },
+            "event": None,
             "commitment": str(journal.commitment.id),
             "tags": ["sleep; deep", "Work"],
             "mood_before": 0,
@@ -161,7 +192,7 @@ def test_json_export_holds_exactly_what_the_member_wrote(member_client, member, 
 
     assert (data["format"], data["format_version"], data["timezone"]) == (
         "breakthrough-journal",
-        1,
+        2,
         member.timezone,
     )
     assert without_server_fields(data["entries"]) == written_entries(journal)
@@ -171,8 +202,8 @@ def test_json_export_holds_exactly_what_the_member_wrote(member_client, member, 
     assert without_server_fields(data["commitments"]) == [
         {
             "id": str(journal.commitment.id),
-            "strategy": journal.exercise.strategy.slug,
-            "exercise": journal.exercise.slug,
+            "strategy": written_entries(journal)[0]["strategy"],
+            "exercise": written_entries(journal)[0]["exercise"],
             "text": 'Say "no" once',
             "due_date": "2025-01-02",
             "status": "partly",
@@ -229,9 +260,15 @@ def test_csv_export_holds_every_entry_field_in_plain_cells(member_client, journa
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
 
     def cells(entry: dict) -> dict[str, str]:
+        # A link is its key in a cell: the slug, or a prompt's id.
+        keys = {
+            key: (value["id"] if key == "prompt" else value["slug"])
+            for key, value in entry.items()
+            if isinstance(value, dict)
+        }
         return {
             key: "" if value is None else str(value)
-            for key, value in {**entry, "tags": "\n".join(entry["tags"])}.items()
+            for key, value in {**entry, **keys, "tags": "\n".join(entry["tags"])}.items()
         }
 
     expected = [cells(entry) for entry in written_entries(journal)]
