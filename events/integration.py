@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -28,20 +28,45 @@ from strategies.extensions import (
     register_detail_extra,
     register_search_source,
 )
-from strategies.models import Guide, Strategy
+from strategies.models import SEARCH_CONFIG, Guide, Strategy
+
+
+def _searchable_events():
+    return Event.objects.exclude(status=EventStatus.CANCELLED)
 
 
 def search_events(query: SearchQuery, limit: int) -> list[SearchHit]:
     from strategies.search import ranked_hits
 
     return ranked_hits(
-        Event.objects.exclude(status=EventStatus.CANCELLED),
+        _searchable_events(),
         query,
         kind="event",
         text=Concat("title", Value("\n"), "description_markdown"),
         path_for=lambda slug: reverse("event-detail", kwargs={"slug": slug}),
         limit=limit,
         tie_breakers=("-starts_at", "-id"),
+    )
+
+
+SERIES_VECTOR = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+    "description_markdown", weight="B", config=SEARCH_CONFIG
+)
+
+
+def search_series(query: SearchQuery, limit: int) -> list[SearchHit]:
+    """Recurring shows; few rows, so the vector is computed in the query."""
+    from strategies.search import ranked_hits
+
+    return ranked_hits(
+        Series.objects.all(),
+        query,
+        kind="series",
+        text=("title", "description_markdown"),
+        path_for=lambda slug: reverse("series-detail", kwargs={"slug": slug}),
+        limit=limit,
+        tie_breakers=("title", "id"),
+        vector=SERIES_VECTOR,
     )
 
 
@@ -56,7 +81,16 @@ def _linked_events_loader(link: str) -> Callable[[Guide | Strategy], list[Event]
 def register() -> None:
     track_content_models([Series, Event])
     register_schedule_source(selectors.next_change_after)
-    register_search_source(SearchSource(kind="event", search=search_events))
+    from strategies.search import counter
+
+    register_search_source(
+        SearchSource(kind="event", search=search_events, count=counter(_searchable_events))
+    )
+    register_search_source(
+        SearchSource(
+            kind="series", search=search_series, count=counter(Series.objects.all, SERIES_VECTOR)
+        )
+    )
     for target, link in (("guide", "guides"), ("strategy", "strategies")):
         register_detail_extra(
             DetailExtra(

@@ -23,7 +23,7 @@ Target = Literal["guide", "strategy"]
 
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str  # "guide", "strategy", "exercise", "event"
+    kind: str  # "guide", "strategy", "exercise", "person", "event", "series"
     title: str
     slug: str
     path: str  # the API path of the hit, e.g. /api/v1/guides/<slug>/
@@ -36,6 +36,8 @@ class SearchSource:
     kind: str
     # search(query, limit) -> at most `limit` public hits, best first.
     search: Callable[[SearchQuery, int], list[SearchHit]]
+    # count(query) -> how many public hits there are in all (one query).
+    count: Callable[[SearchQuery], int]
 
 
 @dataclass(frozen=True)

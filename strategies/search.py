@@ -1,4 +1,4 @@
-"""Unified search: the guide, strategy and exercise sources, and helpers any app's
+"""Unified search: the guide, strategy, exercise and person sources, and helpers any app's
 source can use to build safe, highlighted snippets.
 
 A snippet is made by PostgreSQL's `ts_headline` with private-use characters as
@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat, Replace
@@ -20,7 +20,7 @@ from django.db.models.functions.text import ConcatPair
 from django.urls import reverse
 
 from strategies.extensions import SearchHit, SearchSource, register_search_source
-from strategies.models import SEARCH_CONFIG, Exercise, Guide, Strategy
+from strategies.models import SEARCH_CONFIG, Exercise, Guide, Person, Strategy
 
 MARK_START = "\ue000"
 MARK_STOP = "\ue001"
@@ -83,14 +83,21 @@ def ranked_hits(
     path_for: Callable[[str], str],
     limit: int,
     tie_breakers: Iterable[str] = ("-id",),
+    title: str = "title",
+    vector: SearchVector | None = None,
 ) -> list[SearchHit]:
     """Best `limit` rows of `queryset` (already limited to public rows) matching
-    `query` on its stored `search_vector`: one query."""
+    `query` on its stored `search_vector` (or on `vector`, computed in the query, for
+    small tables that store none): one query."""
     rows = (
-        queryset.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query), snippet=headline(text, query))
+        matching(queryset, query, vector)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            snippet=headline(text, query),
+            hit_title=F(title),
+        )
         .order_by("-rank", *tie_breakers)
-        .values_list("title", "slug", "snippet", "rank")[:limit]
+        .values_list("hit_title", "slug", "snippet", "rank")[:limit]
     )
     return [
         SearchHit(
@@ -103,6 +110,40 @@ def ranked_hits(
         )
         for title, slug, snippet, rank in rows
     ]
+
+
+def matching(
+    queryset: QuerySet, query: SearchQuery, vector: SearchVector | None = None
+) -> QuerySet:
+    """The rows of `queryset` that `query` matches."""
+    if vector is not None:
+        queryset = queryset.annotate(search_vector=vector)
+    return queryset.filter(search_vector=query)
+
+
+def counter(queryset: Callable[[], QuerySet], vector: SearchVector | None = None):
+    """A source's `count`: how many rows of `queryset()` match, in one query."""
+    return lambda query: matching(queryset(), query, vector).count()
+
+
+PERSON_VECTOR = SearchVector("name", weight="A", config=SEARCH_CONFIG) + SearchVector(
+    "bio", weight="B", config=SEARCH_CONFIG
+)
+
+
+def search_people(query: SearchQuery, limit: int) -> list[SearchHit]:
+    """Authors and hosts: every person is public. Few rows, so the vector is computed."""
+    return ranked_hits(
+        Person.objects.all(),
+        query,
+        kind="person",
+        text=("name", "bio"),
+        path_for=_path("person-detail"),
+        limit=limit,
+        tie_breakers=("name", "id"),
+        title="name",
+        vector=PERSON_VECTOR,
+    )
 
 
 def _path(view_name: str) -> Callable[[str], str]:
@@ -144,6 +185,19 @@ def search_exercises(query: SearchQuery, limit: int) -> list[SearchHit]:
 
 
 def register_sources() -> None:
-    register_search_source(SearchSource(kind="guide", search=search_guides))
-    register_search_source(SearchSource(kind="strategy", search=search_strategies))
-    register_search_source(SearchSource(kind="exercise", search=search_exercises))
+    published = {model: model.objects.published for model in (Guide, Strategy, Exercise)}
+    for kind, search, model in (
+        ("guide", search_guides, Guide),
+        ("strategy", search_strategies, Strategy),
+        ("exercise", search_exercises, Exercise),
+    ):
+        register_search_source(
+            SearchSource(kind=kind, search=search, count=counter(published[model]))
+        )
+    register_search_source(
+        SearchSource(
+            kind="person",
+            search=search_people,
+            count=counter(Person.objects.all, PERSON_VECTOR),
+        )
+    )

@@ -6,6 +6,8 @@ two matching tags still appears once and no `DISTINCT` is needed.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django_filters import rest_framework as filters
@@ -21,9 +23,23 @@ def search_term(request) -> str:
     return request.query_params.get(SEARCH_PARAM, "").strip()
 
 
+_LAST_WORD = re.compile(r"(?:^|\s)([^\W_]+)$")
+
+
 def search_query(text: str) -> SearchQuery:
-    """What a person types into a search box: words, "quoted phrases", -exclusions, or."""
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    """What a person types into a search box: words, "quoted phrases", -exclusions, or.
+    The last word also matches as the start of a word, so results come as a person
+    types (`thera` finds therapy), unless it is excluded, quoted or followed by a space."""
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    last = _LAST_WORD.search(text)
+    if last is None or last.group(1).lower() == "or" or text.count('"') % 2:
+        return query
+    # Only letters and digits reach the raw syntax, so nothing in it is an operator.
+    started = SearchQuery(f"{last.group(1)}:*", search_type="raw", config=SEARCH_CONFIG)
+    before = text[: last.start(1)].strip()
+    if before:
+        started = SearchQuery(before, search_type="websearch", config=SEARCH_CONFIG) & started
+    return query | started
 
 
 def ranked_search(queryset: QuerySet, text: str) -> QuerySet:

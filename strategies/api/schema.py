@@ -67,11 +67,12 @@ class SearchTypeFieldExtension(OpenApiSerializerFieldExtension):
 
 search_view = extend_schema_view(
     get=extend_schema(
-        summary="Search guides, strategies, exercises and events together",
+        summary="Search guides, strategies, exercises, people, events and series together",
         description=(
             "Ranked full-text search over every public type. Titles weigh more than "
-            "summaries, summaries more than bodies. Not paginated: ask for up to 50 hits."
-            + CACHING_NOTE
+            "summaries, summaries more than bodies. The last word also matches the start "
+            "of a word, so results follow a person typing (`thera` finds therapy). Paged "
+            "with `page` and `limit`; `count` is every hit." + CACHING_NOTE
         ),
         parameters=[SearchParamsSerializer],
         responses={200: SearchResultsSerializer},

@@ -267,6 +267,9 @@ class PromptSerializer(serializers.ModelSerializer):
 # --- Unified search ------------------------------------------------------------------------
 
 
+MAX_SEARCH_PAGE = 25
+
+
 class SearchTypeField(serializers.CharField):
     """One kind of search hit. Its schema lists the kinds registered when the schema is
     made (`strategies/api/schema.py`): events add theirs once installed."""
@@ -281,12 +284,20 @@ class SearchParamsSerializer(serializers.Serializer):
         child=SearchTypeField(max_length=40),
         required=False,
         help_text=(
-            "Limit to these kinds (repeat the parameter or separate with commas): guide, "
-            "strategy, exercise, and event once the events app is installed."
+            "Limit to these kinds (repeat the parameter or separate with commas; any of "
+            "them): guide, strategy, exercise, person, and event and series once the "
+            "events app is installed."
         ),
     )
     limit = serializers.IntegerField(
-        min_value=1, max_value=50, default=20, help_text="At most this many hits (1 to 50)."
+        min_value=1, max_value=50, default=20, help_text="Hits per page (1 to 50)."
+    )
+    page = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_SEARCH_PAGE,
+        default=1,
+        help_text=f"Which page of hits, 1 to {MAX_SEARCH_PAGE}: refine the words to see "
+        "past the last one.",
     )
 
     def to_internal_value(self, data):
@@ -308,8 +319,8 @@ class SearchParamsSerializer(serializers.Serializer):
 
 
 class SearchHitSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="guide, strategy, exercise or event.")
-    title = serializers.CharField()
+    type = serializers.CharField(help_text="guide, strategy, exercise, person, event or series.")
+    title = serializers.CharField(help_text="The title (a person's name).")
     slug = serializers.CharField()
     url = serializers.URLField(help_text="The API address of the hit.")
     snippet = serializers.CharField(
@@ -320,5 +331,7 @@ class SearchHitSerializer(serializers.Serializer):
 
 class SearchResultsSerializer(serializers.Serializer):
     query = serializers.CharField()
-    count = serializers.IntegerField(help_text="Number of hits returned.")
+    count = serializers.IntegerField(help_text="Hits in all, on every page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
+    previous = serializers.URLField(allow_null=True, help_text="The page before, or null.")
     results = SearchHitSerializer(many=True)

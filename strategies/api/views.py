@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.http_cache import PublicCacheMixin
@@ -146,15 +147,20 @@ class SearchView(PublicCacheMixin, APIView):
         params = api.SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         text, limit = params.validated_data["q"], params.validated_data["limit"]
+        page = params.validated_data["page"]
         kinds = set(params.validated_data.get("type") or [])
         query = search_query(text)
-        hits = [
-            hit
-            for source in search_sources()
-            if not kinds or source.kind in kinds
-            for hit in source.search(query, limit)
+        sources = [s for s in search_sources() if not kinds or s.kind in kinds]
+        # Each source's best hits up to the end of this page, merged: two queries a source.
+        # Ties keep each source's own order, so a hit sits at the same place whichever
+        # page asks for it.
+        ranked = [
+            (-hit.rank, hit.kind, place, hit)
+            for source in sources
+            for place, hit in enumerate(source.search(query, page * limit))
         ]
-        hits.sort(key=lambda hit: (-hit.rank, hit.kind, hit.title))
+        hits = [hit for *_, hit in sorted(ranked, key=lambda row: row[:3])]
+        count = sum(source.count(query) for source in sources)
         results = [
             {
                 "type": hit.kind,
@@ -164,9 +170,22 @@ class SearchView(PublicCacheMixin, APIView):
                 "snippet": hit.snippet,
                 "rank": hit.rank,
             }
-            for hit in hits[:limit]
+            for hit in hits[(page - 1) * limit : page * limit]
         ]
-        return Response({"query": text, "count": len(results), "results": results})
+
+        def page_url(number: int) -> str:
+            return replace_query_param(request.build_absolute_uri(), "page", number)
+
+        last = min(api.MAX_SEARCH_PAGE, max(1, -(-count // limit)))
+        return Response(
+            {
+                "query": text,
+                "count": count,
+                "next": page_url(page + 1) if page < last else None,
+                "previous": page_url(page - 1) if page > 1 else None,
+                "results": results,
+            }
+        )
 
 
 @schema.help_view

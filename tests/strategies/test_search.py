@@ -121,12 +121,50 @@ def test_unified_search_rejects_unknown_types_and_bad_limits(api_client):
         assert api_client.get("/api/v1/search/", {"q": "joy", "limit": limit}).status_code == 400
 
 
-def test_unified_search_limit_caps_the_hits(api_client):
+def test_unified_search_pages_through_every_hit(api_client):
     for n in range(5):
         StrategyFactory(title=f"Courage {n}", summary="courage")
-    response = api_client.get("/api/v1/search/", {"q": "courage", "limit": 3}).json()
-    assert response["count"] == 3
-    assert len(response["results"]) == 3
+    first = api_client.get("/api/v1/search/", {"q": "courage", "limit": 2}).json()
+    assert first["count"] == 5
+    assert len(first["results"]) == 2
+    assert first["previous"] is None
+    second = api_client.get(first["next"]).json()
+    third = api_client.get(second["next"]).json()
+    assert third["next"] is None
+    assert api_client.get(third["previous"]).json() == second
+    seen = [hit["title"] for page in (first, second, third) for hit in page["results"]]
+    assert sorted(seen) == [f"Courage {n}" for n in range(5)]
+
+
+@pytest.mark.parametrize("page", ["0", "26", "two"])
+def test_unified_search_refuses_a_page_out_of_bounds(api_client, page):
+    response = api_client.get("/api/v1/search/", {"q": "joy", "page": page})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "page"
+
+
+def test_the_last_word_matches_as_a_person_types(api_client):
+    StrategyFactory(title="Find a therapist", summary="Working with therapy.")
+    StrategyFactory(title="Theatre night", summary="Go out.")
+    assert titles(api_client.get("/api/v1/search/", {"q": "thera"})) == ["Find a therapist"]
+    # An excluded last word is no prefix: nothing is brought in by it.
+    assert titles(api_client.get("/api/v1/search/", {"q": "go -thera"})) == ["Theatre night"]
+    assert titles(api_client.get("/api/v1/strategies/", {"q": "find thera"})) == [
+        "Find a therapist"
+    ]
+
+
+def test_search_finds_people_and_series_and_hosts(api_client):
+    from tests.events.factories import SeriesFactory
+    from tests.strategies.factories import PersonFactory
+
+    host = PersonFactory(name="Simone Okafor", slug="simone", bio="Hosts our weekly talks.")
+    SeriesFactory(title="Monday Mindset", slug="monday", host=host)
+    hits = api_client.get("/api/v1/search/", {"q": "simo"}).json()["results"]
+    assert [(hit["type"], hit["title"]) for hit in hits] == [("person", "Simone Okafor")]
+    assert hits[0]["url"] == "http://testserver/api/v1/people/simone/"
+    series = api_client.get("/api/v1/search/", {"q": "mindset", "type": "series"}).json()
+    assert [hit["url"] for hit in series["results"]] == ["http://testserver/api/v1/series/monday/"]
 
 
 def test_unified_search_merges_registered_sources_by_rank(api_client, sample, monkeypatch):
@@ -136,7 +174,7 @@ def test_unified_search_merges_registered_sources_by_rank(api_client, sample, mo
         return [SearchHit("planet", "Planet of joy", "planet", "/api/v1/x/", "…", 99.0)]
 
     sources = dict(extensions._search_sources)
-    sources["planet"] = SearchSource(kind="planet", search=search)
+    sources["planet"] = SearchSource(kind="planet", search=search, count=lambda query: 1)
     monkeypatch.setattr(extensions, "_search_sources", sources)
     results = api_client.get("/api/v1/search/", {"q": "joy"}).json()["results"]
     assert results[0]["type"] == "planet"
