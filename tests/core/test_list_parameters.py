@@ -48,7 +48,7 @@ def test_orderings_are_listed_in_the_schema(openapi):
 
 def test_search_types_and_time_zones_are_enumerated(openapi):
     items = _parameter(openapi, "/api/v1/search/", "type")["schema"]["items"]
-    assert items["enum"] == ["event", "exercise", "guide", "strategy"]
+    assert items["enum"] == ["event", "exercise", "guide", "person", "series", "strategy"]
     register = openapi["paths"]["/api/v1/auth/register/"]["post"]["requestBody"]["content"]
     ref = register["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     field = openapi["components"]["schemas"][ref]["properties"]["timezone"]
