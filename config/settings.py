@@ -524,8 +524,8 @@ SPECTACULAR_SETTINGS = {
     # Replaces drf-spectacular's own enum hook (it also names the error enums).
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
-        "core.schema.list_index_attrs_as_patterns",
         "core.schema.document_location",
+        "core.schema.share_error_responses",
     ],
     "TAGS": [
         {"name": "auth", "description": "Register, log in and out, reset a password."},

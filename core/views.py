@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import threading
+
 from csp.decorators import csp_replace
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import DATABASE_ERRORS, ServiceUnavailable, error_payload
+from core.etags import content_etag, none_match
 
 # Swagger UI and ReDoc style themselves inline and ReDoc starts a worker from a blob;
 # every script, style sheet and font still comes from our own static files.
@@ -147,3 +162,59 @@ class SwaggerView(SpectacularSwaggerSplitView):
 @method_decorator(csp_replace(DOCS_CSP), name="dispatch")
 class RedocView(SpectacularRedocView):
     template_name = "core/redoc.html"
+
+
+class CompactJsonRenderer(OpenApiJsonRenderer):
+    """The schema as JSON without indentation (a client asking `indent=2` in `Accept`
+    still gets it indented): a third of the indented size."""
+
+    def get_indent(self, accepted_media_type, renderer_context):
+        return JSONRenderer.get_indent(self, accepted_media_type, renderer_context)
+
+
+class CompactJsonRenderer2(CompactJsonRenderer):
+    media_type = OpenApiJsonRenderer2.media_type
+
+
+# Public schema documents by format (and `Accept` parameters), built once per process:
+# the schema only changes with the code, and building it takes seconds.
+SCHEMA_MAX_AGE = 60 * 60
+_schema_documents: dict[tuple[str, str], tuple[bytes, str]] = {}
+_schema_lock = threading.Lock()
+
+
+@method_decorator(gzip_page, name="dispatch")
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document, built once per process, then served from memory with an
+    `ETag` (answering `If-None-Match` with a 304), `Cache-Control` and gzip."""
+
+    renderer_classes = [
+        OpenApiYamlRenderer,
+        OpenApiYamlRenderer2,
+        CompactJsonRenderer,
+        CompactJsonRenderer2,
+    ]
+
+    def _get_schema_response(self, request):
+        key = (request.accepted_media_type, request.GET.get("lang", ""))
+        with _schema_lock:
+            if key not in _schema_documents:
+                response = super()._get_schema_response(request)
+                body = request.accepted_renderer.render(
+                    response.data, request.accepted_media_type, {"request": request}
+                )
+                _schema_documents[key] = (body, response["Content-Disposition"])
+            body, disposition = _schema_documents[key]
+        etag = content_etag(body)
+        if none_match(etag, request.headers.get("If-None-Match")):
+            answer = HttpResponseNotModified()
+        else:
+            content_type = request.accepted_media_type
+            if request.accepted_renderer.charset:
+                content_type = f"{content_type}; charset={request.accepted_renderer.charset}"
+            answer = HttpResponse(body, content_type=content_type)
+            answer["Content-Disposition"] = disposition
+        answer["ETag"] = etag
+        answer["Cache-Control"] = f"public, max-age={SCHEMA_MAX_AGE}"
+        answer["Vary"] = "Accept, Accept-Encoding"
+        return answer

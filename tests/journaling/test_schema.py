@@ -17,6 +17,14 @@ def operation(schema, path: str, method: str) -> dict:
     return schema["paths"][f"/api/v1/journal/{path}"][method]
 
 
+def response(schema, op: dict, status: str) -> dict:
+    """The operation's response for `status`, following a shared `components/responses`."""
+    answer = op["responses"][status]
+    if "$ref" in answer:
+        answer = schema["components"]["responses"][answer["$ref"].rsplit("/", 1)[-1]]
+    return answer
+
+
 @pytest.mark.parametrize(
     ("path", "method"),
     [
@@ -33,9 +41,8 @@ def test_writes_document_if_match_and_412(schema, path, method):
     op = operation(schema, path, method)
     headers = {p["name"] for p in op["parameters"] if p["in"] == "header"}
     assert "If-Match" in headers
-    assert op["responses"]["412"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "/ErrorResponse412"
-    )
+    content = response(schema, op, "412")["content"]["application/json"]
+    assert content["schema"]["$ref"].endswith("/ErrorResponse412")
 
 
 def test_reads_and_writes_document_the_etag_header(schema):
