@@ -12,7 +12,8 @@ from collections import Counter
 from django.db import models
 from drf_orjson_renderer.parsers import ORJSONParser
 from drf_spectacular.plumbing import force_instance, is_serializer
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema as StandardizedAutoSchema
 from drf_standardized_errors.openapi_serializers import (
     ClientErrorEnum,
@@ -29,6 +30,7 @@ from rest_framework.settings import api_settings
 from rest_framework.viewsets import ViewSetMixin
 
 from core.filters import StableOrderingFilter
+from core.http_cache import PrivateNoStoreMixin, PublicCacheMixin
 from core.pagination import StrictPageSizeMixin
 from core.serializers import UNKNOWN_FIELD_CODE, RefuseUnknownFieldsMixin
 
@@ -152,6 +154,61 @@ RETRY_AFTER_HEADER = {
 RETRY_AFTER_STATUSES = frozenset({"429", "503"})
 
 
+# Public content (core.http_cache.PublicCacheMixin): conditional requests and validators.
+NOT_MODIFIED = "304"
+PUBLIC_CACHE_PARAMETERS = [
+    OpenApiParameter(
+        "If-None-Match",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="The `ETag` of the copy you hold: an empty 304 if it is still current.",
+    ),
+    OpenApiParameter(
+        "If-Modified-Since",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="The `Last-Modified` date of the copy you hold (an HTTP date): an "
+        "empty 304 if nothing changed since. `If-None-Match` wins when both are sent.",
+    ),
+    OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="Names this version of the answer; send it back as `If-None-Match`.",
+    ),
+    OpenApiParameter(
+        "Last-Modified",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="When public content last changed (an HTTP date).",
+    ),
+    OpenApiParameter(
+        "Cache-Control",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="`public, max-age=<up to 60>` for an anonymous request; "
+        "`private, max-age=0, must-revalidate` for one with credentials.",
+    ),
+]
+NOT_MODIFIED_DESCRIPTION = (
+    "Not modified: the copy named by `If-None-Match` (or dated by `If-Modified-Since`) "
+    "is still current. No body."
+)
+# A member's data (core.http_cache.PrivateNoStoreMixin): no cache may keep it.
+PRIVATE_CACHE_PARAMETERS = [
+    OpenApiParameter(
+        "Cache-Control",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200, 201, 202, 204],
+        description="`private, no-store`: a member's data, kept by no cache.",
+    ),
+]
+
+
 # The actions a router maps to HTTP methods; any other viewset action is an `@action`,
 # whose own path segment already names it.
 ROUTER_ACTIONS = frozenset({"list", "retrieve", "create", "update", "partial_update", "destroy"})
@@ -214,6 +271,25 @@ class AutoSchema(StandardizedAutoSchema):
         if method == "patch" and "put" not in methods:
             return "update"
         return self.method_mapping[method]
+
+    def _is_public_read(self) -> bool:
+        return self.method == "GET" and isinstance(self.view, PublicCacheMixin)
+
+    def get_override_parameters(self) -> list:
+        # Before the view's own, which win on the same name.
+        parameters = super().get_override_parameters()
+        if self._is_public_read():
+            return [*PUBLIC_CACHE_PARAMETERS, *parameters]
+        if isinstance(self.view, PrivateNoStoreMixin):
+            return [*PRIVATE_CACHE_PARAMETERS, *parameters]
+        return parameters
+
+    def _get_response_bodies(self, direction="response") -> dict:
+        responses = super()._get_response_bodies(direction=direction)
+        if direction == "response" and self._is_public_read() and NOT_MODIFIED not in responses:
+            headers = self._get_response_headers_for_code(NOT_MODIFIED, direction)
+            responses[NOT_MODIFIED] = {"headers": headers, "description": NOT_MODIFIED_DESCRIPTION}
+        return responses
 
     def _get_error_response_serializer(self, status_code: str):
         if status_code == "400":
@@ -332,8 +408,41 @@ def share_error_responses(result: dict, generator, request, public) -> dict:
                 responses[status] = {"$ref": f"#/components/responses/{name}"}
             elif status in RETRY_AFTER_STATUSES:
                 response["headers"] = {**response.get("headers", {}), **RETRY_AFTER_HEADER}
+    _share_response_headers(result, operations)
     _drop_unused_schemas(result)
     return result
+
+
+def _share_response_headers(result: dict, operations: list[dict]) -> None:
+    """Each response header described alike in several places (`ETag`, `Cache-Control`)
+    becomes one `components/headers` entry: `ETag`, or `Cache-Control2` for the second
+    most used description of a header."""
+    responses = [
+        response
+        for operation in operations
+        for response in operation.get("responses", {}).values()
+        if "$ref" not in response
+    ]
+    responses += result["components"].get("responses", {}).values()
+    uses: dict[str, Counter] = {}
+    for response in responses:
+        for name, header in response.get("headers", {}).items():
+            if "$ref" not in header:
+                uses.setdefault(name, Counter())[_canonical(header)] += 1
+    refs = {}
+    shared = result["components"].setdefault("headers", {})
+    for name, counts in sorted(uses.items()):
+        for rank, (canonical, count) in enumerate(counts.most_common()):
+            if count < 2:
+                break
+            key = name if rank == 0 else f"{name}{rank + 1}"
+            shared[key] = json.loads(canonical)
+            refs[name, canonical] = {"$ref": f"#/components/headers/{key}"}
+    for response in responses:
+        headers = response.get("headers", {})
+        for name, header in headers.items():
+            if ref := refs.get((name, _canonical(header))):
+                headers[name] = ref
 
 
 def _canonical(value) -> str:

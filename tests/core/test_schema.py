@@ -116,3 +116,54 @@ def test_the_schema_is_built_once_per_process(api_client, fresh_schema_cache, mo
     assert api_client.get("/api/schema/?format=yaml").status_code == 200
     assert api_client.get("/api/schema/?format=yaml").status_code == 200
     assert len(calls) == 2
+
+
+def _response(schema, operation: dict, status: str) -> dict:
+    answer = operation["responses"][status]
+    if "$ref" in answer:
+        answer = schema["components"]["responses"][answer["$ref"].rsplit("/", 1)[-1]]
+    return answer
+
+
+PUBLIC_READS = [
+    "/api/v1/guides/",
+    "/api/v1/guides/{slug}/",
+    "/api/v1/search/",
+    "/api/v1/events/",
+    "/api/v1/events/{slug}/calendar.ics",
+    "/api/v1/newsletter/editions/",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_READS)
+def test_public_reads_document_conditional_requests_and_validators(schema, path):
+    operation = schema["paths"][path]["get"]
+    headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+    assert {"If-None-Match", "If-Modified-Since"} <= headers
+    for status in ("200", "304"):
+        assert {"ETag", "Last-Modified", "Cache-Control"} <= set(
+            _response(schema, operation, status)["headers"]
+        ), status
+    assert _response(schema, operation, "304")["description"].startswith("Not modified")
+
+
+def test_private_reads_document_no_store(schema):
+    header = schema["paths"]["/api/v1/me/"]["get"]["responses"]["200"]["headers"]["Cache-Control"]
+    if "$ref" in header:
+        header = schema["components"]["headers"][header["$ref"].rsplit("/", 1)[-1]]
+    assert "no-store" in header["description"]
+
+
+@pytest.mark.parametrize(
+    ("path", "media_types"),
+    [
+        ("/api/v1/events/calendar.ics", {"text/calendar"}),
+        ("/api/v1/calendar/{token}.ics", {"text/calendar"}),
+        ("/api/v1/journal/export/", {"application/json", "text/markdown", "text/csv"}),
+    ],
+)
+def test_documents_are_declared_as_text_with_their_media_type(schema, path, media_types):
+    content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+    assert set(content) == media_types
+    for media_type in media_types - {"application/json"}:
+        assert content[media_type]["schema"]["type"] == "string"
