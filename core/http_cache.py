@@ -11,9 +11,10 @@ for 9:00, an event going live); apps tell us those instants through
 second (a cache timeout alone is rounded to whole seconds) and no response is allowed a
 `max-age` that reaches past it.
 
-An anonymous GET costs one cache round trip (the version and the stored response
-together) to answer `If-None-Match` with a 304 or to serve the stored bytes, before
-authentication, throttling or any query.
+An anonymous GET of a URL already answered with a 200 costs one cache round trip (the
+version and the stored response together) to answer `If-None-Match` with a 304 or to
+serve the stored bytes, before authentication, throttling or any query. A URL not
+stored is answered by the view first, so a query it refuses is never a 304.
 """
 
 from __future__ import annotations
@@ -197,13 +198,15 @@ class PublicCacheMixin:
         version = _current(ContentVersion(*stored_version) if stored_version else None, now)
         etag = _etag_for(fingerprint, version)
 
-        if anonymous:
+        # Only a request that was answered with a 200 (and stored) is answered from the
+        # cache: a 304 for a query the view would refuse (`?page=x` with
+        # `If-None-Match: *`) would tell the client its copy of an error is current.
+        if anonymous and (stored := found.get(response_key)) is not None and stored[0] == etag:
             if _is_not_modified(request, etag, version):
                 return self._not_modified(etag, version, now, public=True)
-            if (stored := found.get(response_key)) is not None and stored[0] == etag:
-                response = _stored_response(stored)
-                _decorate(response, etag, version, now, public=True)
-                return response
+            response = _stored_response(stored)
+            _decorate(response, etag, version, now, public=True)
+            return response
 
         self._public_cache = (response_key, etag)
         response = super().dispatch(request, *args, **kwargs)
@@ -217,8 +220,8 @@ class PublicCacheMixin:
                 (etag, response.content, response["Content-Type"]),
                 timeout=RESPONSE_TIMEOUT,
             )
-        if not anonymous and _is_not_modified(request, etag, version):
-            return self._not_modified(etag, version, now, public=False)
+        if _is_not_modified(request, etag, version):
+            return self._not_modified(etag, version, now, public=anonymous)
         _decorate(response, etag, version, now, public=anonymous)
         return response
 

@@ -45,3 +45,17 @@ def test_members_and_anonymous_readers_share_one_stored_answer(api_client, membe
     assert member.content == anonymous.content
     assert member["ETag"] == anonymous["ETag"]
     assert member_client.get(URL, HTTP_IF_NONE_MATCH=anonymous["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [{"HTTP_IF_NONE_MATCH": "*"}, {"HTTP_IF_MODIFIED_SINCE": "Fri, 01 Jan 9000 00:00:00 GMT"}],
+)
+def test_a_query_the_view_refuses_is_never_a_304(api_client, conditions):
+    GuideFactory()
+
+    response = api_client.get(f"{URL}?page_size=many", **conditions)
+
+    assert response.status_code == 400
+    # Once answered with a 200, the same conditions give the 304.
+    assert api_client.get(URL, **conditions).status_code == 304
