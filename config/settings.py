@@ -526,6 +526,7 @@ SPECTACULAR_SETTINGS = {
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "core.schema.document_location",
         "core.schema.share_error_responses",
+        "core.schema_examples.describe_and_exemplify",
     ],
     "TAGS": [
         {"name": "auth", "description": "Register, log in and out, reset a password."},
@@ -538,6 +539,22 @@ SPECTACULAR_SETTINGS = {
         {"name": "people", "description": "Authors of guides and hosts of events."},
         {"name": "search", "description": "One ranked search over every public type."},
         {"name": "help", "description": "Where to find real help: crisis lines, emergencies."},
+        {
+            "name": "events",
+            "description": "Live talks and their series: times in UTC and the event's zone, "
+            "calendar links, reminders by email (public, reminders yours).",
+        },
+        {
+            "name": "calendars",
+            "description": "iCalendar (`text/calendar`) files and feeds for calendar apps: "
+            "one event, a series, every event, and your private feed.",
+        },
+        {
+            "name": "newsletter",
+            "description": "The Soul Gym newsletter: subscribe (double opt-in), confirm, "
+            "unsubscribe, and the archive of sent issues.",
+        },
+        {"name": "meta", "description": "The API root: links to every collection and the docs."},
         {
             "name": "journal",
             "description": "Your private journal: entries, commitments, sync, insights, export.",

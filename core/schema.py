@@ -5,6 +5,7 @@ does not describe itself (503 on a database outage, 412 on a stale `If-Match`, 4
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections import Counter
@@ -150,8 +151,14 @@ RETRY_AFTER_HEADER = {
         "schema": {"type": "integer", "minimum": 0},
     }
 }
+# Answered by any operation whatever it does: documented once as each one's `default`.
+DEFAULT_STATUSES = ("405", "406", "411", "413", "414", "415", "500")
 # Responses that carry `Retry-After`.
 RETRY_AFTER_STATUSES = frozenset({"429", "503"})
+
+
+def get_doc_text(doc: str) -> str:
+    return inspect.cleandoc(doc).strip()
 
 
 # Public content (core.http_cache.PublicCacheMixin): conditional requests and validators.
@@ -271,6 +278,19 @@ class AutoSchema(StandardizedAutoSchema):
         if method == "patch" and "put" not in methods:
             return "update"
         return self.method_mapping[method]
+
+    def get_description(self) -> str:
+        """The operation's own description, else the docstring of its method or of the
+        view class itself. drf-spectacular would fall back on any base class's
+        docstring, which for a mixin (ClockMixin, a cache mixin) describes the code,
+        not the operation."""
+        action = getattr(self.view, "action", None) or self.method.lower()
+        handler = getattr(self.view, action, None)
+        own = type(self.view).__dict__.get("__doc__")
+        for doc in (getattr(handler, "__doc__", None), own):
+            if doc and doc.strip():
+                return get_doc_text(doc)
+        return ""
 
     def _is_public_read(self) -> bool:
         return self.method == "GET" and isinstance(self.view, PublicCacheMixin)
@@ -408,9 +428,65 @@ def share_error_responses(result: dict, generator, request, public) -> dict:
                 responses[status] = {"$ref": f"#/components/responses/{name}"}
             elif status in RETRY_AFTER_STATUSES:
                 response["headers"] = {**response.get("headers", {}), **RETRY_AFTER_HEADER}
+    _use_default_response(result, operations)
     _share_response_headers(result, operations)
     _drop_unused_schemas(result)
     return result
+
+
+def _use_default_response(result: dict, operations: list[dict]) -> None:
+    """The statuses any operation can answer whatever it does (a wrong method, an
+    `Accept` or `Content-Type` it cannot serve, a body or query over the limits, a
+    bug) are one `default` response, not seven entries under every operation."""
+    responses = result["components"]["responses"]
+    generic = {f"#/components/responses/Error{status}" for status in DEFAULT_STATUSES}
+    for operation in operations:
+        answers = operation.get("responses", {})
+        folded = [status for status, answer in answers.items() if answer.get("$ref") in generic]
+        for status in folded:
+            del answers[status]
+        if folded:
+            answers["default"] = {"$ref": "#/components/responses/Error"}
+    for status in DEFAULT_STATUSES:
+        responses.pop(f"Error{status}", None)
+    listed = "; ".join(f"{status}: {ERROR_DESCRIPTIONS[status]}" for status in DEFAULT_STATUSES)
+    responses["Error"] = {
+        "description": f"Any other error, in the one error format. {listed}",
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/ErrorResponse"},
+                "example": {
+                    "type": "client_error",
+                    "errors": [
+                        {
+                            "code": "method_not_allowed",
+                            "detail": 'Method "PUT" not allowed.',
+                            "attr": None,
+                        }
+                    ],
+                },
+            }
+        },
+    }
+    schemas = result["components"]["schemas"]
+    schemas["Error"] = {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "description": "Stable, for programs: `not_found`..."},
+            "detail": {"type": "string", "description": "For people, in English."},
+            "attr": {"type": "string", "nullable": True, "description": "The field, if any."},
+        },
+        "required": ["code", "detail", "attr"],
+    }
+    schemas["ErrorResponse"] = {
+        "type": "object",
+        "description": "The one error format, for any status.",
+        "properties": {
+            "type": {"type": "string", "enum": ["client_error", "server_error"]},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Error"}},
+        },
+        "required": ["type", "errors"],
+    }
 
 
 def _share_response_headers(result: dict, operations: list[dict]) -> None:

@@ -136,11 +136,9 @@ member_calendar = _calendar_schema(
     auth=[],
 )
 
-# Before issue 9 these operations had no description of their own and drf-spectacular
-# showed ClockMixin's docstring; kept word for word so the schema does not change. Giving
-# them a real one is a schema change (noted for the lead in /work/notes/events.md).
 _REMINDERS_DESCRIPTION = (
-    "One clock reading per request, shared by filters, querysets and serializers."
+    "Reminders you asked for with `POST /api/v1/events/{slug}/reminders/`: each is mailed "
+    "`minutes_before` the event starts, once. Private to you, never cached."
 )
 reminder_viewset = extend_schema_view(
     list=extend_schema(summary="Your event reminders", description=_REMINDERS_DESCRIPTION),

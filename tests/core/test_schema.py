@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 SCHEMA_URL = "/api/schema/?format=json"
 MAX_SCHEMA_BYTES = 300_000
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
-# Every status the error handler can answer on any operation, whatever it does.
-SHARED_STATUSES = {"401", "403", "404", "405", "406", "411", "413", "414", "415", "429", "500"}
+# Statuses described once and referred to by the operations that can answer them.
+SHARED_STATUSES = {"401", "403", "404", "429", "503"}
+# Statuses any operation can answer whatever it does: its `default` response.
+DEFAULT_STATUSES = {"405", "406", "411", "413", "414", "415", "500"}
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,17 @@ def test_common_error_responses_are_one_shared_response_each(schema):
     shared = schema["components"]["responses"]
     for status in SHARED_STATUSES:
         assert shared[f"Error{status}"]["description"], status
+
+
+def test_errors_any_operation_can_answer_are_its_default_response(schema):
+    for name, operation in _operations(schema):
+        assert operation["responses"]["default"] == {"$ref": "#/components/responses/Error"}, name
+        assert not DEFAULT_STATUSES & set(operation["responses"]), name
+    default = schema["components"]["responses"]["Error"]
+    for status in DEFAULT_STATUSES:
+        assert f"{status}: " in default["description"]
+    ref = default["content"]["application/json"]["schema"]["$ref"]
+    assert ref.endswith("/ErrorResponse")
 
 
 def test_no_error_component_is_made_per_operation(schema):
@@ -167,3 +180,97 @@ def test_documents_are_declared_as_text_with_their_media_type(schema, path, medi
     assert set(content) == media_types
     for media_type in media_types - {"application/json"}:
         assert content[media_type]["schema"]["type"] == "string"
+
+
+def test_every_tag_in_use_is_declared_with_a_description(schema):
+    declared = {tag["name"]: tag.get("description", "") for tag in schema["tags"]}
+    used = {tag for _, operation in _operations(schema) for tag in operation["tags"]}
+    assert used <= set(declared), used - set(declared)
+    assert all(declared[tag].strip() for tag in used)
+
+
+def test_no_mixin_docstring_describes_an_operation(schema):
+    # ClockMixin's and the profile mixin's docstrings describe code, not operations.
+    leaks = ("One clock reading", "nothing of a profile may sit")
+    for name, operation in _operations(schema):
+        assert not any(leak in operation.get("description", "") for leak in leaks), name
+
+
+def _resolved(schema, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _has_example(schema, content: dict) -> bool:
+    return bool(
+        "example" in content
+        or content.get("examples")
+        or "example" in _resolved(schema, content.get("schema", {}))
+    )
+
+
+def test_every_success_response_and_request_body_has_an_example(schema):
+    missing = []
+    for name, operation in _operations(schema):
+        for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
+            if not _has_example(schema, content):
+                missing.append(f"{name} request {media_type}")
+        for status, response in operation["responses"].items():
+            if status.startswith("2"):
+                for media_type, content in response.get("content", {}).items():
+                    if not _has_example(schema, content):
+                        missing.append(f"{name} {status} {media_type}")
+    assert not missing
+
+
+def test_every_response_has_a_description(schema):
+    for name, operation in _operations(schema):
+        for status, response in operation["responses"].items():
+            if "$ref" not in response:
+                assert response.get("description", "").strip(), f"{name} {status}"
+    for name, response in schema["components"]["responses"].items():
+        assert response["description"].strip(), name
+
+
+def test_examples_follow_the_schema(schema):
+    # The generated examples keep to formats, enums and limits: spot checks.
+    components = schema["components"]["schemas"]
+    entry = components["JournalEntryCreateRequest"]["example"]
+    assert len(entry["id"]) == 36
+    assert entry["entry_date"] == "2026-03-14"
+    page = components["PaginatedGuideList"]["example"]
+    assert page["results"][0]["slug"] == "small-steps"
+    assert page["results"][0]["status"] in components["GuideStatusEnum"]["enum"]
+    calendar = schema["paths"]["/api/v1/events/calendar.ics"]["get"]["responses"]["200"]
+    assert calendar["content"]["text/calendar"]["example"].startswith("BEGIN:VCALENDAR")
+
+
+def _as_json_schema(node):
+    """OpenAPI 3.0's `nullable` as JSON Schema's `null` type."""
+    if isinstance(node, list):
+        return [_as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {
+        key: _as_json_schema(value)
+        for key, value in node.items()
+        if key not in ("nullable", "example", "discriminator")
+    }
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def test_every_component_example_validates_against_its_component(schema):
+    from jsonschema import Draft7Validator
+
+    document = {"components": {"schemas": _as_json_schema(schema["components"]["schemas"])}}
+    invalid = []
+    for name, component in schema["components"]["schemas"].items():
+        if "example" in component:
+            validator = Draft7Validator({**document, "$ref": f"#/components/schemas/{name}"})
+            errors = [error.message for error in validator.iter_errors(component["example"])]
+            if errors:
+                invalid.append((name, errors[:2]))
+    assert not invalid
