@@ -555,6 +555,7 @@ SPECTACULAR_SETTINGS = {
             "unsubscribe, and the archive of sent issues.",
         },
         {"name": "meta", "description": "The API root: links to every collection and the docs."},
+        {"name": "comments", "description": "Members' comments on guides, and their moderation."},
         {
             "name": "journal",
             "description": "Your private journal: entries, commitments, sync, insights, export.",

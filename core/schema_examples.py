@@ -90,7 +90,7 @@ STATUS_DESCRIPTIONS = {
     "204": "Done; no body.",
     "410": "Gone.",
 }
-MAX_DEPTH = 6
+MAX_DEPTH = 12
 
 
 def describe_and_exemplify(result: dict, generator, request, public) -> dict:
