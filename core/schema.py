@@ -168,14 +168,13 @@ PUBLIC_CACHE_PARAMETERS = [
         "If-None-Match",
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
-        description="The `ETag` of the copy you hold: an empty 304 if it is still current.",
+        description="An `ETag` you hold: 304 if current.",
     ),
     OpenApiParameter(
         "If-Modified-Since",
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
-        description="The `Last-Modified` date of the copy you hold (an HTTP date): an "
-        "empty 304 if nothing changed since. `If-None-Match` wins when both are sent.",
+        description="A `Last-Modified` you hold: 304 if unchanged.",
     ),
     OpenApiParameter(
         "ETag",
@@ -330,10 +329,7 @@ class AutoSchema(StandardizedAutoSchema):
             serializer = ParseErrorResponseSerializer
         parts = []
         if parses:
-            parts.append(
-                "A body that is not valid JSON, or a NUL character in the query string or "
-                "body (`parse_error`)."
-            )
+            parts.append("`parse_error`: invalid JSON, or a NUL character.")
         if validates:
             codes = self._get_validation_error_codes_by_field(
                 self._determine_fields_with_error_codes()
@@ -343,8 +339,7 @@ class AutoSchema(StandardizedAutoSchema):
                 for name in sorted(codes)
             )
             parts.append(
-                "Input refused (`validation_error`); each error's `attr` and `code` are one of: "
-                f"{fields}."
+                f"`validation_error`, by `attr`: {fields}."
                 if fields
                 else "Input refused (`validation_error`)."
             )
