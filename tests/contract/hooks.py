@@ -66,6 +66,10 @@ REFUSALS: dict[str, set[tuple[str, str | None]]] = {
     # The token comes in the body or, for one-click unsubscribes, the query string:
     # one of two places, which OpenAPI cannot require.
     "POST /api/v1/newsletter/unsubscribe/": {BAD_TOKEN, ("required", "token")},
+    "POST /api/v1/comments/unsubscribe/": {BAD_TOKEN},
+    # Threads are named by the id of their first comment: whether one is published is
+    # the database's business, like any reference.
+    "PUT /api/v1/me/notifications/": {("invalid", "threads")},
     # Only a verified address may subscribe: the member's state, not the request's.
     "PUT /api/v1/me/newsletter/": {("email_unverified", "subscribed")},
     # Reminders are for events that have not started: the clock's call.

@@ -112,6 +112,16 @@ def _unsubscribe_token(openapi, api_client):
     return body, api_client.post("/api/v1/newsletter/unsubscribe/", body, format="json")
 
 
+def _comments_unsubscribe(openapi, api_client):
+    body = {"token": "not-a-signed-token"}
+    return body, api_client.post("/api/v1/comments/unsubscribe/", body, format="json")
+
+
+def _unknown_thread(openapi, api_client):
+    body = {"reply_notices": True, "threads": ["3f2c9a1e-7b4d-4e8a-9c1f-5d6e7a8b9c0d"]}
+    return body, client_for(_member()).put("/api/v1/me/notifications/", body, format="json")
+
+
 def _member_newsletter(openapi, api_client):
     body = {"subscribed": True}
     member = _member(email_verified_at=None)
@@ -160,6 +170,8 @@ REFUSALS = [
     ("POST /api/v1/newsletter/erase/", _newsletter_erase, 400, hooks.BAD_TOKEN),
     ("POST /api/v1/newsletter/unsubscribe/", _newsletter_unsubscribe, 400, ("required", "token")),
     ("POST /api/v1/newsletter/unsubscribe/", _unsubscribe_token, 400, hooks.BAD_TOKEN),
+    ("POST /api/v1/comments/unsubscribe/", _comments_unsubscribe, 400, hooks.BAD_TOKEN),
+    ("PUT /api/v1/me/notifications/", _unknown_thread, 400, ("invalid", "threads")),
     ("PUT /api/v1/me/newsletter/", _member_newsletter, 400, ("email_unverified", "subscribed")),
     ("POST /api/v1/events/{slug}/reminders/", _reminder, 400, ("already_started", "event")),
     ("GET /api/v1/journal/changes/", _change_token, 410, ("change_token_unknown", None)),
