@@ -66,7 +66,10 @@ REFUSALS: dict[str, set[tuple[str, str | None]]] = {
     # The token comes in the body or, for one-click unsubscribes, the query string:
     # one of two places, which OpenAPI cannot require.
     "POST /api/v1/newsletter/unsubscribe/": {BAD_TOKEN, ("required", "token")},
-    "POST /api/v1/comments/unsubscribe/": {BAD_TOKEN},
+    # As for the newsletter: the token comes in the body or the query string.
+    "POST /api/v1/comments/unsubscribe/": {BAD_TOKEN, ("required", "token")},
+    # Words of spaces alone are blank once trimmed; JSON Schema cannot trim.
+    "GET /api/v1/search/": {("blank", "q")},
     # Threads are named by the id of their first comment: whether one is published is
     # the database's business, like any reference.
     "PUT /api/v1/me/notifications/": {("invalid", "threads")},

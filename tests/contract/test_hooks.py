@@ -117,6 +117,14 @@ def _comments_unsubscribe(openapi, api_client):
     return body, api_client.post("/api/v1/comments/unsubscribe/", body, format="json")
 
 
+def _comments_unsubscribe_without_token(openapi, api_client):
+    return {}, api_client.post("/api/v1/comments/unsubscribe/", {}, format="json")
+
+
+def _blank_search(openapi, api_client):
+    return None, api_client.get("/api/v1/search/", {"q": "   "})
+
+
 def _unknown_thread(openapi, api_client):
     body = {"reply_notices": True, "threads": ["3f2c9a1e-7b4d-4e8a-9c1f-5d6e7a8b9c0d"]}
     return body, client_for(_member()).put("/api/v1/me/notifications/", body, format="json")
@@ -171,6 +179,13 @@ REFUSALS = [
     ("POST /api/v1/newsletter/unsubscribe/", _newsletter_unsubscribe, 400, ("required", "token")),
     ("POST /api/v1/newsletter/unsubscribe/", _unsubscribe_token, 400, hooks.BAD_TOKEN),
     ("POST /api/v1/comments/unsubscribe/", _comments_unsubscribe, 400, hooks.BAD_TOKEN),
+    (
+        "POST /api/v1/comments/unsubscribe/",
+        _comments_unsubscribe_without_token,
+        400,
+        ("required", "token"),
+    ),
+    ("GET /api/v1/search/", _blank_search, 400, ("blank", "q")),
     ("PUT /api/v1/me/notifications/", _unknown_thread, 400, ("invalid", "threads")),
     ("PUT /api/v1/me/newsletter/", _member_newsletter, 400, ("email_unverified", "subscribed")),
     ("POST /api/v1/events/{slug}/reminders/", _reminder, 400, ("already_started", "event")),
