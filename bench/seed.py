@@ -101,6 +101,9 @@ def parameters(args: argparse.Namespace) -> dict[str, Any]:
 
 def _setup_django(database_url: str) -> None:
     os.environ.update(production_env(database=database_url))
+    # Seeding a million journal rows takes statements far longer than the service's 5 s
+    # bound (config/settings.py), which is for requests, not for this one-off load.
+    os.environ["DATABASE_STATEMENT_TIMEOUT"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
