@@ -17,14 +17,21 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 
-def detail_url(context: dict[str, Any], instance: Model, **kwargs: Any) -> str:
-    """The absolute API address of `instance`: on the request's host, or on `SITE_URL`
-    when there is no request (an export, a mail)."""
-    path = reverse(f"{instance._meta.model_name}-detail", kwargs=kwargs or {"slug": instance.slug})
+def absolute_url(context: dict[str, Any], path: str) -> str:
+    """`path` on the request's host, or on `SITE_URL` when there is no request (an
+    export, a mail)."""
     request = context.get("request")
     if request is not None:
         return request.build_absolute_uri(path)
     return settings.SITE_URL.rstrip("/") + path
+
+
+def detail_url(context: dict[str, Any], target: Model | str, **kwargs: Any) -> str:
+    """The absolute API address of `target`: an instance, or a model's name with the
+    route's arguments (`detail_url(context, "event", slug=...)`)."""
+    name = target if isinstance(target, str) else target._meta.model_name
+    path = reverse(f"{name}-detail", kwargs=kwargs or {"slug": target.slug})
+    return absolute_url(context, path)
 
 
 class ReferenceSerializer(serializers.Serializer):

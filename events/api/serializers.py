@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import OptionalURLField
-from core.references import ReferenceSerializer
+from core.references import ReferenceSerializer, absolute_url, detail_url
 from core.serializers import ImageObjectField
 from events import calendars
 from events.models import CalendarFeed, CancellationNotice, Event, Reminder, Series
@@ -24,11 +24,6 @@ PHASES = ["upcoming", "called_off", "live", "past"]
 
 def _now(context: dict) -> datetime:
     return context.get("now") or timezone.now()
-
-
-def _absolute(context: dict, path: str) -> str:
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 class CalendarLinksSerializer(serializers.Serializer):
@@ -61,7 +56,7 @@ class EventSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, event: Event) -> str:
-        return _absolute(self.context, reverse("event-detail", kwargs={"slug": event.slug}))
+        return detail_url(self.context, event)
 
     def get_is_live(self, event: Event) -> bool:
         return event.is_live(_now(self.context))
@@ -158,9 +153,11 @@ class EventDetailSerializer(EventSerializer):
         """Null for a cancelled or postponed event: nothing to add to a calendar."""
         if not event.is_happening:
             return None
-        page = _absolute(self.context, reverse("event-detail", kwargs={"slug": event.slug}))
+        page = detail_url(self.context, event)
         return {
-            "ics": _absolute(self.context, reverse("event-calendar", kwargs={"slug": event.slug})),
+            "ics": absolute_url(
+                self.context, reverse("event-calendar", kwargs={"slug": event.slug})
+            ),
             "google": calendars.google_calendar_url(event, url=page),
             "outlook": calendars.outlook_calendar_url(event, url=page),
             "office365": calendars.outlook_calendar_url(event, url=page, office365=True),
@@ -201,7 +198,7 @@ class SeriesSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, series: Series) -> str:
-        return _absolute(self.context, reverse("series-detail", kwargs={"slug": series.slug}))
+        return detail_url(self.context, series)
 
     def get_default_duration_minutes(self, series: Series) -> int:
         return int(series.default_duration.total_seconds() // 60)
@@ -220,7 +217,7 @@ class SeriesSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_calendar_url(self, series: Series) -> str:
         """The series' iCalendar feed, to subscribe to."""
-        return _absolute(self.context, reverse("series-calendar", kwargs={"slug": series.slug}))
+        return absolute_url(self.context, reverse("series-calendar", kwargs={"slug": series.slug}))
 
 
 class SeriesDetailSerializer(SeriesSerializer):
@@ -286,7 +283,7 @@ class CalendarFeedSerializer(serializers.Serializer):
         if feed is None:
             return {"url": None, "created_at": None}
         path = reverse("member-calendar", kwargs={"token": feed.token})
-        return {"url": _absolute(context, path), "created_at": feed.created_at}
+        return {"url": absolute_url(context, path), "created_at": feed.created_at}
 
 
 class ReminderExportSerializer(serializers.ModelSerializer):

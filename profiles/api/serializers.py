@@ -7,9 +7,8 @@ from typing import Any
 from django.core.validators import slug_re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
-from core.references import ReferenceSerializer
+from core.references import ReferenceSerializer, detail_url
 from core.serializers import RefuseUnknownFieldsMixin
 from events.models import Event
 from journaling.models import Commitment
@@ -18,20 +17,8 @@ from profiles.recommendations import Recommendation
 from strategies.api.serializers import TagRefSerializer
 from strategies.models import Exercise, Guide, Strategy, Tag
 
-DETAIL_VIEWS = {
-    "guide": "guide-detail",
-    "strategy": "strategy-detail",
-    "exercise": "exercise-detail",
-    "event": "event-detail",
-}
 # How many slugs one "which of these have I saved" call may ask about.
 MAX_LOOKUP_SLUGS = 100
-
-
-def detail_url(context: dict[str, Any], kind: str, slug: str) -> str:
-    path = reverse(DETAIL_VIEWS[kind], kwargs={"slug": slug})
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 # --- Interests ---------------------------------------------------------------------------
@@ -248,7 +235,7 @@ class RecommendationSerializer(serializers.Serializer):
         }
 
     def _ref(self, kind: str, slug: str, title: str) -> dict[str, str]:
-        return {"slug": slug, "title": title, "url": detail_url(self.context, kind, slug)}
+        return {"slug": slug, "title": title, "url": detail_url(self.context, kind, slug=slug)}
 
 
 class RecommendationListSerializer(serializers.Serializer):
@@ -278,7 +265,7 @@ class HomeEventSerializer(serializers.Serializer):
 
     def to_representation(self, event: dict[str, Any]) -> dict[str, Any]:
         return super().to_representation(
-            {**event, "url": detail_url(self.context, "event", event["slug"])}
+            {**event, "url": detail_url(self.context, "event", slug=event["slug"])}
         )
 
 
@@ -305,7 +292,7 @@ class HomeCommitmentSerializer(serializers.ModelSerializer):
         return {
             "slug": target.slug,
             "title": target.title,
-            "url": detail_url(self.context, kind, target.slug),
+            "url": detail_url(self.context, target),
         }
 
 
