@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import slug_re
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.references import ReferenceSerializer, detail_url
@@ -270,30 +269,13 @@ class HomeEventSerializer(serializers.Serializer):
 
 
 class HomeCommitmentSerializer(serializers.ModelSerializer):
-    strategy = serializers.SerializerMethodField()
-    exercise = serializers.SerializerMethodField()
+    strategy = ReferenceSerializer(read_only=True, allow_null=True)
+    exercise = ReferenceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Commitment
         fields = ["id", "text", "due_date", "status", "strategy", "exercise"]
         read_only_fields = fields
-
-    @extend_schema_field(ReferenceSerializer(allow_null=True))
-    def get_strategy(self, commitment: Commitment) -> dict[str, str] | None:
-        return self._ref("strategy", commitment.strategy)
-
-    @extend_schema_field(ReferenceSerializer(allow_null=True))
-    def get_exercise(self, commitment: Commitment) -> dict[str, str] | None:
-        return self._ref("exercise", commitment.exercise)
-
-    def _ref(self, kind: str, target: Strategy | Exercise | None) -> dict[str, str] | None:
-        if target is None:
-            return None
-        return {
-            "slug": target.slug,
-            "title": target.title,
-            "url": detail_url(self.context, target),
-        }
 
 
 class HomeStreakSerializer(serializers.Serializer):
