@@ -99,7 +99,12 @@ def parameters(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _setup_django(database_url: str) -> None:
+def setup_django(database_url: str) -> None:
+    """Django in this process, on `database_url` with the production settings (once)."""
+    from django.apps import apps
+
+    if apps.ready:
+        return
     os.environ.update(production_env(database=database_url))
     # Seeding a million journal rows takes statements far longer than the service's 5 s
     # bound (config/settings.py), which is for requests, not for this one-off load.
@@ -139,7 +144,7 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
         return params
     print(f"Seeding {args.database_url} with {params}", flush=True)
     create_database(args.database_url, fresh=True)
-    _setup_django(args.database_url)
+    setup_django(args.database_url)
     from django.core.management import call_command
 
     started = time.monotonic()

@@ -97,16 +97,6 @@ def _cache_status() -> str:
     return "ok"
 
 
-BENCH_CEILING_PAYLOAD = {"status": "ok", "service": "breakthrough"}
-
-
-def bench_ceiling(request: HttpRequest) -> JsonResponse:
-    """The fastest JSON answer this stack can give: no DRF, no database, no cache. The
-    benchmarks report every endpoint as a share of it. Routed only when
-    `BENCH_ENDPOINTS=true`."""
-    return JsonResponse(BENCH_CEILING_PAYLOAD)
-
-
 # Collections shown at /api/v1/, by URL name; a name not (yet) routed is skipped.
 API_ROOT_LINKS = {
     "guides": "guide-list",

@@ -129,8 +129,10 @@ class Gunicorn:
         log_path: Path | None = None,
         access_log: bool = False,
         host_header: str | None = None,
+        app: str = "config.wsgi:application",
     ) -> None:
         self.port = port
+        self.app = app
         self.url = f"http://{LOOPBACK}:{port}"
         self.env = {
             **env,
@@ -164,7 +166,7 @@ class Gunicorn:
                 str(Path(PYTHON).with_name("gunicorn")),
                 "--config",
                 "gunicorn.conf.py",
-                "config.wsgi:application",
+                self.app,
             ],
             cwd=BASE_DIR,
             env=self.env,
