@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Guide {GUIDE_SLUG}: {THREADS * (1 + REPLIES)} comments; cache: {cache}", flush=True)
     with Gunicorn(port=free_port(PORTS), env=env, workers=args.workers) as server:
         for target in targets:
-            _print(measure(server.url, target, "", args, args.workers))
+            _print(measure({"app": server.url}, target, "", args))
     return 0
 
 
