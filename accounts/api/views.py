@@ -36,6 +36,7 @@ from accounts.api.serializers import (
 from accounts.authentication import TokenAuthentication
 from accounts.models import Device
 from core.http_cache import PRIVATE_NO_STORE, PrivateNoStoreMixin
+from core.pagination import CursorPagination
 from core.routing import ANY_SEGMENT
 
 REGISTERED_DETAIL = (
@@ -253,6 +254,7 @@ class DeviceViewSet(
 ):
     serializer_class = DeviceSerializer
     permission_classes = [IsAuthenticated]
+    pagination_class = CursorPagination  # personal and newest first, like every `/me/` list
     lookup_value_regex = ANY_SEGMENT
 
     def get_queryset(self) -> QuerySet[Device]:

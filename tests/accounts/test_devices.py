@@ -103,7 +103,22 @@ def test_listing_devices_takes_a_fixed_number_of_queries(
     # Through the service: the login rate would stop a dozen logins in a row.
     tokens = [issue_token(user=member, device=f"Device {n}")[1] for n in range(count)]
     client = bearer(tokens[-1])
-    # The token with its user, the member's other tokens (knox), the count, the page.
-    with django_assert_max_num_queries(4):
+    # The token with its user, the member's other tokens (knox), the page (no count).
+    with django_assert_max_num_queries(3):
         response = client.get(f"{DEVICES}?page_size=20")
     assert len(response.json()["results"]) == count
+
+
+def test_devices_come_in_cursor_pages_newest_first(member):
+    """A personal, time-ordered list: cursor pages like the other `/me/` lists."""
+    from accounts.services import issue_token
+
+    tokens = [issue_token(user=member, device=f"Device {n}")[1] for n in range(5)]
+    client = bearer(tokens[0])
+    first = client.get(DEVICES, {"page_size": 3}).json()
+    assert set(first) == {"next", "previous", "results"}
+    assert first["previous"] is None
+    second = client.get(first["next"]).json()
+    assert second["next"] is None
+    names = [row["device"] for row in first["results"] + second["results"]]
+    assert names == [f"Device {n}" for n in reversed(range(5))]
