@@ -527,6 +527,7 @@ SPECTACULAR_SETTINGS = {
         "core.schema.document_location",
         "core.schema.share_error_responses",
         "core.schema_examples.describe_and_exemplify",
+        "core.schema.share_parameters_and_responses",
     ],
     "TAGS": [
         {"name": "auth", "description": "Register, log in and out, reset a password."},

@@ -9,6 +9,7 @@ import inspect
 import json
 import re
 from collections import Counter
+from http import HTTPStatus
 
 from django.db import models
 from drf_orjson_renderer.parsers import ORJSONParser
@@ -551,3 +552,83 @@ def document_location(result: dict, generator, request, public) -> dict:
             if created is not None:
                 created.setdefault("headers", {})["Location"] = LOCATION_HEADER
     return result
+
+
+# Answers named by their status alone when many operations give them alike: a 304 is
+# the same "not modified" everywhere; a 200 or 201 is each operation's own.
+NAMED_BY_STATUS = frozenset({"202", "204", "304"})
+
+
+def share_parameters_and_responses(result: dict, generator, request, public) -> dict:
+    """A spectacular postprocessing hook, the last one: a parameter that many operations
+    take alike (`If-None-Match`, `page_size`, `preview`...) is written once under
+    `components/parameters`, named after it (`IfNoneMatch`, `PageSize`, `Preview`), and
+    referred to; so is a 202, 204 or 304 answer many give alike, under
+    `components/responses`, named after its status (`NotModified`). A parameter or
+    answer an operation describes its own way stays with the operation."""
+    operations = [
+        operation
+        for methods in result.get("paths", {}).values()
+        for method, operation in methods.items()
+        if method in HTTP_METHODS
+    ]
+    components = result.setdefault("components", {})
+    _share_parameters(components, operations)
+    _share_status_answers(components, operations)
+    return result
+
+
+def _share_parameters(components: dict, operations: list[dict]) -> None:
+    uses: dict[tuple[str, str], Counter] = {}
+    for operation in operations:
+        for parameter in operation.get("parameters", []):
+            if "$ref" not in parameter:
+                key = (parameter["in"], parameter["name"])
+                uses.setdefault(key, Counter())[_canonical(parameter)] += 1
+    shared = components.setdefault("parameters", {})
+    refs = {}
+    # The most used description of each parameter is shared; the rest stay inline.
+    for (location, name), counts in sorted(uses.items()):
+        canonical, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+        if count < 2:
+            continue
+        key = _component_name(name)
+        if key in shared:  # the same name in another place (`id` in the path and query)
+            key += _component_name(location)
+        shared[key] = json.loads(canonical)
+        refs[canonical] = {"$ref": f"#/components/parameters/{key}"}
+    for operation in operations:
+        parameters = operation.get("parameters", [])
+        for index, parameter in enumerate(parameters):
+            if ref := refs.get(_canonical(parameter)):
+                parameters[index] = ref
+    if not shared:
+        del components["parameters"]
+
+
+def _share_status_answers(components: dict, operations: list[dict]) -> None:
+    uses: dict[str, Counter] = {}
+    for operation in operations:
+        for status, response in operation.get("responses", {}).items():
+            if status in NAMED_BY_STATUS and "$ref" not in response:
+                uses.setdefault(status, Counter())[_canonical(response)] += 1
+    shared = components.setdefault("responses", {})
+    refs = {}
+    for status, counts in sorted(uses.items()):
+        canonical, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+        if count < 2:
+            continue
+        key = _component_name(HTTPStatus(int(status)).phrase)
+        shared[key] = json.loads(canonical)
+        refs[status, canonical] = {"$ref": f"#/components/responses/{key}"}
+    for operation in operations:
+        responses = operation.get("responses", {})
+        for status, response in responses.items():
+            if ref := refs.get((status, _canonical(response))):
+                responses[status] = ref
+
+
+def _component_name(words: str) -> str:
+    """`If-None-Match` -> `IfNoneMatch`, `page_size` -> `PageSize`, `Not Modified` ->
+    `NotModified`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", words))

@@ -14,7 +14,7 @@ from jsonschema import Draft7Validator
 from tests.accounts.factories import UserFactory
 from tests.contract import hooks
 from tests.events.factories import EventFactory
-from tests.helpers import client_for
+from tests.helpers import client_for, operation_parameters
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,9 @@ def assert_schema_valid(openapi, label: str, body: dict | None = None, query=Non
         schema = operation["requestBody"]["content"]["application/json"]["schema"]
         validator = Draft7Validator({**schema, "components": openapi["components"]})
         assert not list(validator.iter_errors(body)), list(validator.iter_errors(body))
-    parameters = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "query"}
+    parameters = {
+        p["name"]: p for p in operation_parameters(openapi, operation) if p["in"] == "query"
+    }
     for name, value in (query or {}).items():
         schema = parameters[name]["schema"]
         typed = int(value) if schema.get("type") == "integer" else value

@@ -9,7 +9,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from core.validators import known_timezones
-from tests.helpers import client_for
+from tests.helpers import client_for, operation_parameters
 from tests.strategies.factories import GuideFactory
 
 
@@ -20,14 +20,14 @@ def openapi(django_db_setup, django_db_blocker):
 
 
 def _parameter(openapi, path: str, name: str) -> dict:
-    parameters = openapi["paths"][path]["get"].get("parameters", [])
+    parameters = operation_parameters(openapi, openapi["paths"][path]["get"])
     return next((p for p in parameters if p["name"] == name), {})
 
 
 def test_page_bounds_are_in_the_schema(openapi):
     for path, operation in openapi["paths"].items():
         parameters = {
-            p["name"]: p["schema"] for p in operation.get("get", {}).get("parameters", [])
+            p["name"]: p["schema"] for p in operation_parameters(openapi, operation.get("get", {}))
         }
         if "page_size" in parameters:
             assert (

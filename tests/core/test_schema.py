@@ -10,6 +10,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from core import views
+from tests.helpers import operation_parameters
 
 pytestmark = pytest.mark.django_db
 
@@ -152,13 +153,53 @@ PUBLIC_READS = [
 @pytest.mark.parametrize("path", PUBLIC_READS)
 def test_public_reads_document_conditional_requests_and_validators(schema, path):
     operation = schema["paths"][path]["get"]
-    headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+    headers = {p["name"] for p in operation_parameters(schema, operation) if p["in"] == "header"}
     assert {"If-None-Match", "If-Modified-Since"} <= headers
     for status in ("200", "304"):
         assert {"ETag", "Last-Modified", "Cache-Control"} <= set(
             _response(schema, operation, status)["headers"]
         ), status
     assert _response(schema, operation, "304")["description"].startswith("Not modified")
+
+
+# Parameters and answers many operations share: written once, each operation refers to it.
+SHARED_PARAMETERS = {
+    "IfNoneMatch": ("header", "If-None-Match"),
+    "IfModifiedSince": ("header", "If-Modified-Since"),
+    "IfMatch": ("header", "If-Match"),
+    "PageSize": ("query", "page_size"),
+    "Page": ("query", "page"),
+    "Preview": ("query", "preview"),
+}
+
+
+def test_shared_parameters_are_components_not_repeated(schema):
+    shared = schema["components"]["parameters"]
+    for key, (location, name) in SHARED_PARAMETERS.items():
+        assert (shared[key]["in"], shared[key]["name"]) == (location, name), key
+    inline = [
+        (label, parameter["name"])
+        for label, operation in _operations(schema)
+        for parameter in operation.get("parameters", [])
+        if "$ref" not in parameter and parameter in shared.values()
+    ]
+    assert not inline
+    guides = schema["paths"]["/api/v1/guides/"]["get"]["parameters"]
+    for key in ("IfNoneMatch", "IfModifiedSince", "PageSize", "Page", "Preview"):
+        assert {"$ref": f"#/components/parameters/{key}"} in guides, key
+
+
+def test_the_304_is_one_shared_response(schema):
+    not_modified = {"$ref": "#/components/responses/NotModified"}
+    uses = [
+        label
+        for label, operation in _operations(schema)
+        if operation["responses"].get("304") == not_modified
+    ]
+    assert len(uses) > 10
+    assert schema["components"]["responses"]["NotModified"]["description"].startswith(
+        "Not modified"
+    )
 
 
 def test_private_reads_document_no_store(schema):

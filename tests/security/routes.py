@@ -17,6 +17,8 @@ from typing import Any
 
 from drf_spectacular.generators import SchemaGenerator
 
+from tests.helpers import operation_parameters
+
 PARAMETER = re.compile(r"{(\w+)}")
 
 
@@ -101,9 +103,10 @@ def resolve(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def operations() -> list[Operation]:
+    openapi = api_schema()
     return [
-        Operation(method.upper(), path, spec)
-        for path, methods in api_schema()["paths"].items()
+        Operation(method.upper(), path, {**spec, "parameters": operation_parameters(openapi, spec)})
+        for path, methods in openapi["paths"].items()
         for method, spec in methods.items()
     ]
 
