@@ -213,6 +213,30 @@ else:
         }
     }
 
+# --- Links meant for people (mails, calendar files, `web_url`) --------------------------
+# The public address of this API, for links made outside a request (mails, exports). By
+# default where gunicorn listens (HOST, PORT); a wildcard address means this machine.
+_LISTEN_HOST = env.str("HOST", default="127.0.0.1")
+if _LISTEN_HOST in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 (read, not bound)
+    _LISTEN_HOST = "127.0.0.1"
+elif ":" in _LISTEN_HOST and not _LISTEN_HOST.startswith("["):
+    _LISTEN_HOST = f"[{_LISTEN_HOST}]"
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://{_LISTEN_HOST}:{env.str('PORT', default='8000')}"
+).rstrip("/")
+# The public front end, where the admin's "View site" leads (the API docs when unset).
+FRONTEND_URL = env.str("FRONTEND_URL", default="")
+# The front end's page of each kind of public resource, `{slug}` standing for its slug
+# (`FRONTEND_URL_GUIDE=https://app.example/guides/{slug}`): the resource's `web_url`,
+# and the link of calendar files and mails. A kind left unset has `web_url: null`.
+# Checked when the service starts (core/checks.py).
+WEB_URL_KINDS = ("guide", "strategy", "exercise", "event", "series", "person")
+WEB_URL_TEMPLATES = {
+    kind: template
+    for kind in WEB_URL_KINDS
+    if (template := env.str(f"FRONTEND_URL_{kind.upper()}", default=""))
+}
+
 # --- Accounts and passwords --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -228,11 +252,11 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
 # Where the emailed reset link points: the front end that shows the "new password" form.
 PASSWORD_RESET_URL = env.str(
-    "PASSWORD_RESET_URL", default="http://127.0.0.1:8000/reset-password?token={token}"
+    "PASSWORD_RESET_URL", default=f"{SITE_URL}/reset-password?token={{token}}"
 )
 # Where the emailed verification link points (`{token}` goes to auth/verify-email/).
 EMAIL_VERIFICATION_URL = env.str(
-    "EMAIL_VERIFICATION_URL", default="http://127.0.0.1:8000/verify-email?token={token}"
+    "EMAIL_VERIFICATION_URL", default=f"{SITE_URL}/verify-email?token={{token}}"
 )
 EMAIL_VERIFICATION_MAX_AGE = env.int("EMAIL_VERIFICATION_MAX_AGE", default=60 * 60 * 72)
 
@@ -261,10 +285,6 @@ else:
         "EMAIL_URL=consolemail:// prints mail, reset links included, to the log."
     )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Breakthrough <hello@localhost>")
-# The public address of this API, for links in emails sent outside a request (reminders).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-# The public front end, where the admin's "View site" leads (the API docs when unset).
-FRONTEND_URL = env.str("FRONTEND_URL", default="")
 
 # --- Background jobs (procrastinate) ----------------------------------------------------
 # Jobs are rows in this same PostgreSQL database: deferring one inside a transaction
@@ -280,11 +300,11 @@ JOB_RETENTION_HOURS = env.int("JOB_RETENTION_HOURS", default=24 * 7)
 # --- Newsletter ---------------------------------------------------------------------------
 # Front-end pages behind the links of the mails (`{token}` goes to the API calls).
 NEWSLETTER_CONFIRM_URL = env.str(
-    "NEWSLETTER_CONFIRM_URL", default="http://127.0.0.1:8000/newsletter/confirm?token={token}"
+    "NEWSLETTER_CONFIRM_URL", default=f"{SITE_URL}/newsletter/confirm?token={{token}}"
 )
 NEWSLETTER_UNSUBSCRIBE_URL = env.str(
     "NEWSLETTER_UNSUBSCRIBE_URL",
-    default="http://127.0.0.1:8000/newsletter/unsubscribe?token={token}",
+    default=f"{SITE_URL}/newsletter/unsubscribe?token={{token}}",
 )
 NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=60 * 60 * 24 * 7)
 # Messages per job, and how many batch jobs of one edition may run at once.
@@ -295,7 +315,7 @@ NEWSLETTER_SEND_LANES = env.int("NEWSLETTER_SEND_LANES", default=4)
 # The front-end page behind the "stop these notices" links of reply notice mails.
 COMMENTS_UNSUBSCRIBE_URL = env.str(
     "COMMENTS_UNSUBSCRIBE_URL",
-    default="http://127.0.0.1:8000/comments/unsubscribe?token={token}",
+    default=f"{SITE_URL}/comments/unsubscribe?token={{token}}",
 )
 
 # --- Internationalisation -------------------------------------------------------------

@@ -111,6 +111,10 @@ def _fingerprint(request: HttpRequest) -> str:
     digest.update(request.get_full_path().encode())
     digest.update(b"\0")
     digest.update(request.META.get("HTTP_ACCEPT", "").encode())
+    # Bodies carry `web_url`s: an instance started with other front-end templates must
+    # not serve (or 304) what one with the old ones stored in the shared cache.
+    digest.update(b"\0")
+    digest.update(repr(sorted(settings.WEB_URL_TEMPLATES.items())).encode())
     return digest.hexdigest()
 
 

@@ -2,7 +2,10 @@
 exercise, event or series is `{slug, title, url}` wherever it is named, and a prompt,
 which has no slug, is `{id, text, url}`. Reads return these; writes take the slug or
 id alone. The `url` is the resource's detail route, named `<model>-detail` by every
-app's router."""
+app's router.
+
+Links meant for people (calendar files, mails) go to the front end instead when it has
+a page for the kind (`FRONTEND_URL_<KIND>`): `page_url`."""
 
 from __future__ import annotations
 
@@ -32,6 +35,19 @@ def detail_url(context: dict[str, Any], target: Model | str, **kwargs: Any) -> s
     name = target if isinstance(target, str) else target._meta.model_name
     path = reverse(f"{name}-detail", kwargs=kwargs or {"slug": target.slug})
     return absolute_url(context, path)
+
+
+def web_url(kind: str, slug: str) -> str | None:
+    """The front end's page of a public resource, or None when `FRONTEND_URL_<KIND>` is
+    unset. The templates are checked at start (`core.checks`)."""
+    template = settings.WEB_URL_TEMPLATES.get(kind)
+    return template.format(slug=slug) if template else None
+
+
+def page_url(context: dict[str, Any], target: Model) -> str:
+    """Where a person should land for `target` (a calendar entry, a mail): the front
+    end's page when there is one, else the API's detail."""
+    return web_url(target._meta.model_name, target.slug) or detail_url(context, target)
 
 
 class ReferenceSerializer(serializers.Serializer):
