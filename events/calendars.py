@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 from icalendar import Calendar, Conference, Timezone, vDuration, vText
 from icalendar import Event as ICalEvent
 
+from core.markdown import markdown_to_text
 from core.validators import one_line
 from events.models import DEFAULT_TIMEZONE, Event, EventStatus
 
@@ -48,9 +49,11 @@ OUTLOOK_URL = "https://outlook.live.com/calendar/0/action/compose"
 OFFICE365_URL = "https://outlook.office.com/calendar/0/action/compose"
 
 
-def plain_description(event: Event) -> str:
-    """The description calendars show: the editor's text, then the links."""
-    parts = [event.description_markdown.strip()] if event.description_markdown.strip() else []
+def plain_description(event: Event, *, url: str = "") -> str:
+    """The description calendars show: the editor's text as plain text (calendars show
+    no Markdown), the links, then the event's page (`url`)."""
+    text = markdown_to_text(event.description_markdown)
+    parts = [text] if text else []
     links = []
     if event.status == EventStatus.CANCELLED:
         links.append("This event is cancelled.")
@@ -62,6 +65,8 @@ def plain_description(event: Event) -> str:
         links.append(f"Podcast: {event.podcast_url}")
     if links:
         parts.append("\n".join(links))
+    if url:
+        parts.append(url)
     # A lone CR would end the content line; calendars want LF, which icalendar escapes.
     return "\n\n".join(parts).replace("\r\n", "\n").replace("\r", "\n")
 
@@ -94,7 +99,7 @@ def _ical_event(event: Event, *, url: str) -> ICalEvent:
         last_modified=event.updated_at.astimezone(UTC),
         sequence=event.sequence,
         status=ICAL_STATUS[EventStatus(event.status)],
-        description=plain_description(event) or None,
+        description=plain_description(event, url=url),
         location=one_line(_location(event)) or None,
         url=url,
         conferences=conferences or None,
@@ -235,11 +240,6 @@ def _iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _link_text(event: Event, *, url: str) -> str:
-    description = plain_description(event)
-    return f"{description}\n\n{url}" if description else url
-
-
 def google_calendar_url(event: Event, *, url: str) -> str:
     """Google's "add event" template. Dates are UTC instants (unambiguous); `ctz` makes
     Google show them in the event's zone."""
@@ -247,7 +247,7 @@ def google_calendar_url(event: Event, *, url: str) -> str:
         "action": "TEMPLATE",
         "text": event.title,
         "dates": f"{_compact_utc(event.starts_at)}/{_compact_utc(event.ends_at)}",
-        "details": _link_text(event, url=url),
+        "details": plain_description(event, url=url),
         "location": _location(event),
         "ctz": event.timezone,
     }
@@ -262,7 +262,7 @@ def outlook_calendar_url(event: Event, *, url: str, office365: bool = False) -> 
         "subject": event.title,
         "startdt": _iso_utc(event.starts_at),
         "enddt": _iso_utc(event.ends_at),
-        "body": _link_text(event, url=url),
+        "body": plain_description(event, url=url),
         "location": _location(event),
     }
     return f"{OFFICE365_URL if office365 else OUTLOOK_URL}?{urlencode(query)}"

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import OptionalURLField
-from core.references import ReferenceSerializer, absolute_url, detail_url
+from core.references import ReferenceSerializer, absolute_url, detail_url, page_url
 from core.serializers import ImageObjectField
 from events import calendars
 from events.models import CalendarFeed, CancellationNotice, Event, Reminder, Series
@@ -153,7 +153,7 @@ class EventDetailSerializer(EventSerializer):
         """Null for a cancelled or postponed event: nothing to add to a calendar."""
         if not event.is_happening:
             return None
-        page = detail_url(self.context, event)
+        page = page_url(self.context, event)
         return {
             "ics": absolute_url(
                 self.context, reverse("event-calendar", kwargs={"slug": event.slug})

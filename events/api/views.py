@@ -32,7 +32,9 @@ from core.http_cache import (
     PrivateNoStoreMixin,
     PublicCacheMixin,
 )
+from core.markdown import markdown_to_text
 from core.pagination import CursorPagination
+from core.references import web_url
 from core.responses import created_response
 from core.routing import SLUG_PATTERN
 from events import calendars, selectors, services
@@ -204,7 +206,8 @@ class CalendarFileView(ClockMixin, APIView):
         events_url = request.build_absolute_uri(reverse("event-list"))
         body = calendars.build_calendar(
             file.events,
-            url_for=lambda event: f"{events_url}{event.slug}/",
+            # The front end's page of the event when there is one, else the API's.
+            url_for=lambda event: web_url("event", event.slug) or f"{events_url}{event.slug}/",
             uid=file.uid,
             name=file.name,
             description=file.description,
@@ -249,7 +252,7 @@ class SeriesCalendarView(PublicCacheMixin, CalendarFileView):
             uid=f"series-{series.pk}@breakthrough",
             name=series.title,
             filename=f"{series.slug}.ics",
-            description=series.description_markdown[:500],
+            description=markdown_to_text(series.description_markdown)[:500],
         )
 
 
