@@ -209,8 +209,16 @@ def _members_and_journals(args: argparse.Namespace) -> None:
         indexes = _drop_plain_indexes(cursor, BULK_TABLES)
         for statement in JOURNAL_SQL:
             cursor.execute(statement, values)
+        # The triggers that keep the journal's summaries were off too.
+        cursor.execute(_journal_summaries_backfill())
         for definition in indexes:
             cursor.execute(definition)
+
+
+def _journal_summaries_backfill() -> str:
+    import importlib
+
+    return importlib.import_module("journaling.migrations.0006_day_summaries").BACKFILL
 
 
 BULK_TABLES = ("journaling_journalentry", "journaling_entrytag", "journaling_commitment")

@@ -1,7 +1,11 @@
 """ "What helps me": a member's journal summarised by PostgreSQL.
 
-Every number is an aggregate or a window function over the member's rows; Python
-only shapes the answer, so the cost does not grow with the rows sent over the wire.
+Every number is an aggregate or a window function in PostgreSQL; Python only shapes
+the answer. Totals, weeks, streaks and the weekly goal are summed from the member's day
+summaries (`MemberDay`, one row per date written, kept by triggers), and the all-time
+mood per strategy from `MemberStrategyLift`, so no answer reads the entries of a whole
+history: three queries (the summaries with mood and commitments in one statement, the
+tags, on this day), whatever the journal's size.
 Dates are the member's own calendar dates (`entry_date` is written in their time zone,
 and "today" is computed there), so a late-evening entry counts for the day the member
 lived it, whatever the server's clock or a daylight-saving change says.
@@ -15,16 +19,16 @@ Streaks are meant to encourage, not punish:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower, Substr
 
-from journaling.models import Commitment, EntryTag, JournalEntry
-from strategies.models import Strategy
+from journaling.models import EntryTag, JournalEntry
 
 PERIODS = {"30d": 30, "90d": 90, "365d": 365, "all": None}
 # Fewer paired moods than this and an average says nothing: we report the count only.
@@ -57,60 +61,30 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-# Count per week first, then lay the counts on a calendar of weeks (zeros included):
-# joining the calendar to each entry by a date range would compare every week with
-# every entry.
-_WEEKS_SQL = """
-WITH counts AS (
-    SELECT date_trunc('week', entry_date::timestamp)::date AS week_start,
-           count(*) AS entries,
-           count(DISTINCT entry_date) AS days
-    FROM journaling_journalentry
-    WHERE owner_id = %(owner)s
-      AND (%(start)s::date IS NULL OR entry_date >= %(start)s::date)
-    GROUP BY 1
+# The member's dates come from `MemberDay` (one row per date written, kept by triggers),
+# so no query here reads the entries of a whole history; every sum is exact (integers,
+# and averages divided as PostgreSQL's `avg` divides). `days` is every date the member
+# wrote; `period` those of the window.
+_DAYS_CTES = """
+days AS MATERIALIZED (
+    SELECT day, week, entries, moods, mood_before_sum, mood_after_sum
+    FROM journaling_memberday WHERE owner_id = %(owner)s
 ),
-weeks AS (
-    SELECT generate_series(
-               date_trunc('week', COALESCE(%(start)s::date,
-                   (SELECT min(week_start) FROM counts), %(today)s::date)::timestamp),
-               date_trunc('week', %(today)s::timestamp),
-               interval '1 week')::date AS week_start
-)
-SELECT w.week_start, COALESCE(c.entries, 0), COALESCE(c.days, 0)
-FROM weeks w
-LEFT JOIN counts c USING (week_start)
-ORDER BY w.week_start
-"""
+period AS (
+    SELECT * FROM days WHERE %(start)s::date IS NULL OR day >= %(start)s::date
+)"""
 
-# Gaps and islands: consecutive dates minus their row number share one value.
-_DAILY_STREAKS_SQL = """
-WITH days AS (
-    SELECT DISTINCT entry_date AS day FROM journaling_journalentry WHERE owner_id = %(owner)s
-),
+# Gaps and islands: consecutive dates minus their row number share one value. A run of
+# kept weeks continues across at most `grace` missed weeks.
+_STREAK_CTES = """
 islands AS (
     SELECT day, day - (row_number() OVER (ORDER BY day))::int AS island FROM days
 ),
 runs AS (
     SELECT min(day) AS first_day, max(day) AS last_day FROM islands GROUP BY island
-)
-SELECT
-    COALESCE((SELECT last_day - first_day + 1 FROM runs
-              WHERE last_day >= %(today)s::date - 1
-              ORDER BY last_day DESC LIMIT 1), 0) AS current_days,
-    COALESCE((SELECT max(last_day - GREATEST(first_day, COALESCE(%(start)s::date, first_day)) + 1)
-              FROM runs
-              WHERE %(start)s::date IS NULL OR last_day >= %(start)s::date), 0) AS longest_days
-"""
-
-# A run of kept weeks continues across at most `grace` missed weeks.
-_WEEKLY_GOAL_SQL = """
-WITH weeks AS (
-    SELECT date_trunc('week', entry_date::timestamp)::date AS week_start,
-           count(DISTINCT entry_date) AS days
-    FROM journaling_journalentry
-    WHERE owner_id = %(owner)s
-    GROUP BY 1
+),
+weeks AS (
+    SELECT week AS week_start, count(*) AS days FROM days GROUP BY week
 ),
 kept AS (
     SELECT week_start,
@@ -122,18 +96,93 @@ kept AS (
 numbered AS (
     SELECT week_start, sum(starts_run) OVER (ORDER BY week_start) AS run FROM kept
 ),
-runs AS (
+week_runs AS (
     SELECT max(week_start) AS last_week, count(*) AS weeks_kept FROM numbered GROUP BY run
-)
-SELECT
+)"""
+
+_STREAK_COLUMNS = """
+    COALESCE((SELECT last_day - first_day + 1 FROM runs
+              WHERE last_day >= %(today)s::date - 1
+              ORDER BY last_day DESC LIMIT 1), 0) AS current_days,
+    COALESCE((SELECT max(last_day - GREATEST(first_day, COALESCE(%(start)s::date, first_day)) + 1)
+              FROM runs
+              WHERE %(start)s::date IS NULL OR last_day >= %(start)s::date), 0) AS longest_days,
     COALESCE((SELECT days FROM weeks
               WHERE week_start = date_trunc('week', %(today)s::timestamp)::date), 0)
         AS this_week_days,
-    COALESCE((SELECT weeks_kept FROM runs
+    COALESCE((SELECT weeks_kept FROM week_runs
               WHERE last_week >= date_trunc('week', %(today)s::timestamp)::date
                                  - 7 * (1 + %(grace)s)
               ORDER BY last_week DESC LIMIT 1), 0) AS current_weeks,
-    COALESCE((SELECT max(weeks_kept) FROM runs), 0) AS longest_weeks
+    COALESCE((SELECT max(weeks_kept) FROM week_runs), 0) AS longest_weeks"""
+
+_STREAKS_SQL = f"WITH {_DAYS_CTES},{_STREAK_CTES}\nSELECT {_STREAK_COLUMNS}"
+
+# Mood per strategy: over a window, grouped from the window's entries first and named
+# after (joining strategies first lets the planner pick a strategy's entries of every
+# member and intersect them with this member's, ten times slower on a big table); over
+# all time, from `MemberStrategyLift`.
+_STRATEGY_LIFT_WINDOW = """
+    SELECT strategy_id, count(*) AS count, avg(mood_after - mood_before) AS lift
+    FROM journaling_journalentry
+    WHERE owner_id = %(owner)s AND entry_date >= %(start)s::date
+      AND strategy_id IS NOT NULL AND mood_before IS NOT NULL AND mood_after IS NOT NULL
+    GROUP BY strategy_id"""
+_STRATEGY_LIFT_ALL = """
+    SELECT strategy_id, moods AS count, lift_sum::numeric / moods AS lift
+    FROM journaling_memberstrategylift WHERE owner_id = %(owner)s"""
+
+_INSIGHTS_SQL = """
+WITH {days},{streaks},
+totals AS (
+    SELECT COALESCE(sum(entries), 0) AS total, count(*) AS days_journaled,
+           COALESCE(sum(moods), 0) AS mood_count,
+           sum(mood_before_sum)::numeric / NULLIF(sum(moods), 0) AS before,
+           sum(mood_after_sum)::numeric / NULLIF(sum(moods), 0) AS after,
+           (sum(mood_after_sum) - sum(mood_before_sum))::numeric / NULLIF(sum(moods), 0)
+               AS lift
+    FROM period
+),
+week_counts AS (
+    SELECT week AS week_start, sum(entries) AS entries, count(*) AS days
+    FROM period GROUP BY week
+),
+calendar AS (
+    SELECT generate_series(
+               date_trunc('week', COALESCE(%(start)s::date,
+                   (SELECT min(day) FROM days), %(today)s::date)::timestamp),
+               date_trunc('week', %(today)s::timestamp),
+               interval '1 week')::date AS week_start
+),
+lifts AS MATERIALIZED ({lifts}
+),
+commitments AS MATERIALIZED (
+    SELECT strategy_id, status FROM journaling_commitment
+    WHERE owner_id = %(owner)s AND (%(start)s::date IS NULL OR due_date >= %(start)s::date)
+),
+commitment_counts AS (
+    SELECT GROUPING(c.strategy_id) = 1 AS is_total, s.slug, s.title, count(*) AS set,
+           count(*) FILTER (WHERE c.status = 'done') AS done,
+           count(*) FILTER (WHERE c.status = 'partly') AS partly,
+           count(*) FILTER (WHERE c.status = 'skipped') AS skipped,
+           count(*) FILTER (WHERE c.status = 'open') AS open
+    FROM commitments AS c LEFT JOIN strategies_strategy AS s ON s.id = c.strategy_id
+    GROUP BY GROUPING SETS ((), (c.strategy_id, s.slug, s.title))
+)
+SELECT
+    totals.*,
+    (SELECT json_agg(json_build_array(c.week_start, COALESCE(w.entries, 0), COALESCE(w.days, 0))
+                     ORDER BY c.week_start)
+     FROM calendar AS c LEFT JOIN week_counts AS w USING (week_start)) AS per_week,
+    (SELECT json_agg(json_build_array(s.slug, s.title, l.count, l.lift))
+     FROM lifts AS l JOIN strategies_strategy AS s ON s.id = l.strategy_id) AS per_strategy,
+    (SELECT json_agg(json_build_array(slug, title, set, done, partly, skipped, open)
+                     ORDER BY set DESC, slug)
+     FROM commitment_counts WHERE NOT is_total) AS commitments_per_strategy,
+    (SELECT json_build_array(set, done, partly, skipped, open)
+     FROM commitment_counts WHERE is_total) AS commitments,
+    {columns}
+FROM totals
 """
 
 
@@ -147,7 +196,7 @@ def member_insights(
     *, owner: Any, period: str, today: date, weekly_goal: int = 3
 ) -> dict[str, Any]:
     """Everything `GET /api/v1/journal/insights/` answers, for `period` ending `today`
-    (the member's local date)."""
+    (the member's local date), in three queries: the summaries, the tags, on this day."""
     window = window_for(period, today)
     params = {
         "owner": owner.pk,
@@ -156,25 +205,33 @@ def member_insights(
         "goal": weekly_goal,
         "grace": FORGIVEN_MISSED_WEEKS,
     }
-    entries = JournalEntry.objects.filter(window.entry_filter(), owner=owner)
-    paired = Q(mood_before__isnull=False, mood_after__isnull=False)
-    totals = entries.aggregate(
-        total=Count("id"),
-        days=Count("entry_date", distinct=True),
-        mood_count=Count("id", filter=paired),
-        before=Avg("mood_before", filter=paired),
-        after=Avg("mood_after", filter=paired),
-        lift=Avg(F("mood_after") - F("mood_before"), filter=paired),
+    sql = _INSIGHTS_SQL.format(
+        days=_DAYS_CTES,
+        streaks=_STREAK_CTES,
+        lifts=_STRATEGY_LIFT_WINDOW if window.start else _STRATEGY_LIFT_ALL,
+        columns=_STREAK_COLUMNS,
     )
+    (
+        (
+            total,
+            days,
+            mood_count,
+            before,
+            after,
+            lift,
+            weeks,
+            lifts,
+            per_strategy,
+            overall,
+            *streak_row,
+        ),
+    ) = _fetch(sql, params)
+    streaks, goal = _streaks_and_goal(streak_row, weekly_goal)
     per_week = [
-        {"week_start": week_start, "entries": count, "days": days}
-        for week_start, count, days in _fetch(_WEEKS_SQL, params)
+        {"week_start": date.fromisoformat(week_start), "entries": count, "days": days_in}
+        for week_start, count, days_in in weeks or []
     ]
-    streaks, goal = streaks_and_weekly_goal(
-        owner=owner, today=today, weekly_goal=weekly_goal, since=window.start
-    )
-
-    enough_mood = totals["mood_count"] >= MIN_ENTRIES_FOR_MOOD
+    enough_mood = mood_count >= MIN_ENTRIES_FOR_MOOD
     return {
         "period": period,
         "start_date": window.start,
@@ -182,24 +239,24 @@ def member_insights(
         "timezone": owner.timezone,
         "minimum_entries_for_mood": MIN_ENTRIES_FOR_MOOD,
         "entries": {
-            "total": totals["total"],
-            "days_journaled": totals["days"],
+            "total": total,
+            "days_journaled": days,
             "per_week": per_week,
-            "enough_data": totals["total"] >= MIN_ENTRIES_FOR_TRENDS,
+            "enough_data": total >= MIN_ENTRIES_FOR_TRENDS,
         },
         "streaks": streaks,
         "weekly_goal": goal,
         "mood": {
             "overall": {
-                "count": totals["mood_count"],
+                "count": mood_count,
                 "enough_data": enough_mood,
-                "average_before": _rounded(totals["before"]) if enough_mood else None,
-                "average_after": _rounded(totals["after"]) if enough_mood else None,
-                "average_lift": _rounded(totals["lift"]) if enough_mood else None,
+                "average_before": _rounded(before) if enough_mood else None,
+                "average_after": _rounded(after) if enough_mood else None,
+                "average_lift": _rounded(lift) if enough_mood else None,
             },
-            "per_strategy": _mood_per_strategy(entries.filter(paired)),
+            "per_strategy": _mood_per_strategy(lifts or []),
         },
-        "commitments": _commitments(owner, window),
+        "commitments": _commitments(overall, per_strategy or []),
         "top_tags": _top_tags(owner, window),
         "on_this_day": on_this_day(owner=owner, today=today),
     }
@@ -208,7 +265,7 @@ def member_insights(
 def streaks_and_weekly_goal(
     *, owner: Any, today: date, weekly_goal: int = 3, since: date | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The daily streak and the weekly goal as of `today` (two queries); the longest
+    """The daily streak and the weekly goal as of `today` (one query); the longest
     daily run is counted from `since` (None: from the first entry)."""
     params = {
         "owner": owner.pk,
@@ -217,8 +274,14 @@ def streaks_and_weekly_goal(
         "goal": weekly_goal,
         "grace": FORGIVEN_MISSED_WEEKS,
     }
-    ((current_days, longest_days),) = _fetch(_DAILY_STREAKS_SQL, params)
-    ((this_week_days, current_weeks, longest_weeks),) = _fetch(_WEEKLY_GOAL_SQL, params)
+    (row,) = _fetch(_STREAKS_SQL, params)
+    return _streaks_and_goal(row, weekly_goal)
+
+
+def _streaks_and_goal(
+    row: Sequence[int], weekly_goal: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    current_days, longest_days, this_week_days, current_weeks, longest_weeks = row
     streaks = {"current_days": current_days, "longest_days": longest_days}
     goal = {
         "target_days": weekly_goal,
@@ -231,73 +294,43 @@ def streaks_and_weekly_goal(
     return streaks, goal
 
 
-def _mood_per_strategy(paired_entries: Any) -> list[dict[str, Any]]:
-    # Grouped by the column, then named in a second query: joining strategies first
-    # lets the planner pick a strategy's entries of every member and intersect them
-    # with this member's, ten times slower on a big table.
-    rows = list(
-        paired_entries.filter(strategy__isnull=False)
-        .values("strategy_id")
-        .annotate(count=Count("id"), lift=Avg(F("mood_after") - F("mood_before")))
-        .order_by()
-    )
-    names = {
-        row["id"]: row
-        for row in Strategy.objects.filter(pk__in=[r["strategy_id"] for r in rows]).values(
-            "id", "slug", "title"
-        )
-    }
+def _mood_per_strategy(rows: list[list[Any]]) -> list[dict[str, Any]]:
     result = []
-    for row in rows:
-        enough = row["count"] >= MIN_ENTRIES_FOR_MOOD
-        strategy = names[row["strategy_id"]]
+    for slug, title, count, lift in rows:
+        enough = count >= MIN_ENTRIES_FOR_MOOD
         result.append(
             {
-                "strategy": strategy["slug"],
-                "title": strategy["title"],
-                "count": row["count"],
+                "strategy": slug,
+                "title": title,
+                "count": count,
                 "enough_data": enough,
-                "average_lift": _rounded(row["lift"]) if enough else None,
+                "average_lift": _rounded(lift) if enough else None,
             }
         )
     return sorted(result, key=lambda r: (-r["count"], r["strategy"]))
 
 
-def _status_counts() -> dict[str, Count]:
-    status = Commitment.Status
+def _commitment_counts(row: Sequence[int]) -> dict[str, int]:
+    set_, done, partly, skipped, open_ = row
+    # Doing part of what you resisted is the point of a commitment: it counts as kept.
     return {
-        "set": Count("id"),
-        "done": Count("id", filter=Q(status=status.DONE)),
-        "partly": Count("id", filter=Q(status=status.PARTLY)),
-        "skipped": Count("id", filter=Q(status=status.SKIPPED)),
-        "open": Count("id", filter=Q(status=status.OPEN)),
+        "set": set_,
+        "done": done,
+        "partly": partly,
+        "skipped": skipped,
+        "open": open_,
+        "kept": done + partly,
     }
 
 
-def _with_kept(row: dict[str, Any]) -> dict[str, Any]:
-    # Doing part of what you resisted is the point of a commitment: it counts as kept.
-    row["kept"] = row["done"] + row["partly"]
-    return row
-
-
-def _commitments(owner: Any, window: Window) -> dict[str, Any]:
-    commitments = Commitment.objects.filter(owner=owner)
-    if window.start:
-        commitments = commitments.filter(due_date__gte=window.start)
-    overall = _with_kept(commitments.aggregate(**_status_counts()))
-    per_strategy = [
-        _with_kept(
-            {
-                "strategy": row.pop("strategy__slug"),
-                "title": row.pop("strategy__title"),
-                **row,
-            }
-        )
-        for row in commitments.values("strategy__slug", "strategy__title")
-        .annotate(**_status_counts())
-        .order_by("-set", "strategy__slug")
-    ]
-    return {**overall, "per_strategy": per_strategy}
+def _commitments(overall: Sequence[int], per_strategy: list[list[Any]]) -> dict[str, Any]:
+    return {
+        **_commitment_counts(overall),
+        "per_strategy": [
+            {"strategy": slug, "title": title, **_commitment_counts(counts)}
+            for slug, title, *counts in per_strategy
+        ],
+    }
 
 
 def _top_tags(owner: Any, window: Window) -> list[dict[str, Any]]:
@@ -310,7 +343,8 @@ def _top_tags(owner: Any, window: Window) -> list[dict[str, Any]]:
         rows = EntryTag.objects.filter(window.entry_filter("entry__"), tag__owner=owner)
     rows = (
         rows.values("tag_id", "tag__name")
-        .annotate(count=Count("entry_id"))
+        # `*`, not the entry column: over all time the tag index alone answers.
+        .annotate(count=Count("*"))
         .order_by("-count", Lower("tag__name"), "tag_id")[:TOP_TAGS]
     )
     return [{"name": row["tag__name"], "count": row["count"]} for row in rows]

@@ -8,6 +8,11 @@ commitment, and every tombstone, a `change_seq` from the member's own counter
 arrive in commit order for each member is explained in
 `journaling.selectors.change_feed`.
 
+Insights read the journal through two summaries the database keeps in step with the
+entries (statement triggers, migration 0006, so no write path can skip them either):
+`MemberDay`, one row per member and date written, and `MemberStrategyLift`, one row per
+member and strategy with paired moods. They hold counts and sums only, never words.
+
 Nothing here may show a member's words outside their own requests: `__str__` of every
 model names ids and dates only, because the admin prints `__str__` in places such as
 the "delete this account?" page.
@@ -22,7 +27,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length, Lower
+from django.db.models.functions import ExtractDay, ExtractMonth, Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
@@ -188,6 +193,13 @@ class JournalEntry(TimeStampedModel):
             ),
             models.Index(fields=["owner", "change_seq"], name="journaling_entry_seq"),
             GinIndex(fields=["search_vector"], name="journaling_entry_search_gin"),
+            # "On this day": the member's entries of one calendar day across the years.
+            models.Index(
+                "owner",
+                ExtractMonth("entry_date"),
+                ExtractDay("entry_date"),
+                name="journaling_entry_day_of_year",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -208,6 +220,56 @@ class JournalEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Journal entry {self.pk} of {self.entry_date}"
+
+
+class MemberDay(models.Model):
+    """What a member wrote on one of their dates, in numbers: how many entries, and
+    over the entries with both moods, how many and the sums of the moods. Kept by the
+    triggers of migration 0006 on every insert, update and delete of an entry; a date
+    with no entry left has no row. Insights sum these rows instead of the entries."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    # Plain integers, no `>= 0` checks: the trigger's upsert proposes each statement's
+    # net change as a row, and PostgreSQL checks a proposed row before finding the
+    # conflict that turns it into an update.
+    # The Monday of `day`'s week, written with the row (weekly figures group by it).
+    week = models.DateField()
+    entries = models.IntegerField()
+    moods = models.IntegerField()
+    mood_before_sum = models.IntegerField()
+    mood_after_sum = models.IntegerField()
+
+    class Meta:
+        ordering = ["owner", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "day"], name="journaling_memberday_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Journal day {self.day} of member {self.owner_id}"
+
+
+class MemberStrategyLift(models.Model):
+    """Over a member's entries tied to one strategy with both moods, all time: how
+    many, and the sum of mood after minus mood before. Kept like `MemberDay`; all-time
+    insights read it instead of the entries."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+")
+    moods = models.IntegerField()
+    lift_sum = models.IntegerField()
+
+    class Meta:
+        ordering = ["owner", "strategy"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "strategy"], name="journaling_memberstrategylift_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Strategy #{self.strategy_id} lift of member {self.owner_id}"
 
 
 class EntryTag(models.Model):

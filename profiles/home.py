@@ -1,13 +1,13 @@
 """`GET /api/v1/me/home/`: everything the app's home screen shows, in one call and a
-fixed number of queries (seven, whatever the member's history):
+fixed number of queries (six, whatever the member's history):
 
 1. the next event (live now, else the soonest going ahead) and whether the member has a
    reminder for it, in one query;
 2. today's open commitments;
-3-4. the daily streak and the weekly goal (journaling's own SQL);
-5. three recommendations (one query, `profiles.recommendations`);
-6. the newest saved items;
-7. "on this day": entries of this date in past years.
+3. the daily streak and the weekly goal (journaling's own SQL, from its day summaries);
+4. three recommendations (one query, `profiles.recommendations`);
+5. the newest saved items;
+6. "on this day": entries of this date in past years.
 
 The member's "today" comes from their time zone, on the user row already loaded.
 """

@@ -309,8 +309,7 @@ def test_on_this_day_brings_back_29_february_in_a_common_year(member_client, mem
 def test_insights_are_computed_in_a_fixed_number_of_queries(
     member_client, constructed, django_assert_max_num_queries
 ):
-    # Token with its user, the member's tokens; totals, weeks, daily streaks, weekly
-    # goal, mood per strategy and the strategies' names, commitments overall and per
-    # strategy, tags, on this day.
-    with django_assert_max_num_queries(12):
+    # Token with its user, the member's tokens; the day summaries' statement (totals,
+    # weeks, streaks, weekly goal, mood per strategy, commitments); tags; on this day.
+    with django_assert_max_num_queries(5):
         insights(member_client, "?period=all")

@@ -124,10 +124,10 @@ def test_home_costs_the_same_whatever_the_history(
 ):
     _history(member, entries)
     # Authentication: the token with its user, the member's tokens (knox). Then: the
-    # next event with the reminder flag; today's open commitments; the daily streak;
-    # the weekly goal; the recommendations (one statement); the newest saved items;
-    # "on this day".
-    with django_assert_num_queries(9):
+    # next event with the reminder flag; today's open commitments; the daily streak
+    # and the weekly goal (one statement); the recommendations (one statement); the
+    # newest saved items; "on this day".
+    with django_assert_num_queries(8):
         body = home(member_client)
     assert len(body["commitments_today"]) == 5
     assert body["saved"]
