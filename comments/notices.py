@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, CommentStatus, NoticePreference, ReplyNotice, ThreadFollow
+from core.markdown import markdown_to_text
+from core.references import web_url
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +82,13 @@ def _message(member, preference: NoticePreference, notices: list[ReplyNotice]) -
         reply = notice.reply
         guide = reply.guide
         follow = follows[reply.parent_id]
-        comments_url = _absolute(reverse("guide-comment-list", kwargs={"slug": guide.slug}))
+        # The guide's page on the front end shows its comments; else the API's list.
+        comments_url = web_url("guide", guide.slug) or _absolute(
+            reverse("guide-comment-list", kwargs={"slug": guide.slug})
+        )
         parts.append(
             f"{display_name(reply.author)} replied under \u201c{guide.title}\u201d:\n"
-            f"  {_excerpt(reply.body_markdown)}\n"
+            f"  {_excerpt(markdown_to_text(reply.body_markdown))}\n"
             f"  Read the thread: {comments_url}\n"
             f"  Stop notices for this thread: {unsubscribe_page_url(follow.unsubscribe_token)}"
         )

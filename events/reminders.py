@@ -34,9 +34,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Q, Value
-from django.urls import reverse
 from django.utils import timezone
 
+from core.references import page_url
 from core.validators import one_line
 from events.models import (
     HAPPENING_STATUSES,
@@ -146,7 +146,8 @@ def _claim(queryset) -> Reminder | None:
 
 
 def _event_url(event: Event) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("event-detail", kwargs={"slug": event.slug})
+    """The front end's page of the event, else its API detail on SITE_URL."""
+    return page_url({}, event)
 
 
 def _when(event: Event, zone_name: str) -> str:

@@ -1,5 +1,7 @@
 """The newsletter's messages: an edition rendered once, then addressed to each reader.
 
+Links go to the front end's pages when it has them (`FRONTEND_URL_<KIND>`), else to the
+API on `SITE_URL`; the text part is plain text, the editors' Markdown rendered to it.
 Rendering the templates is the slow part, so an edition is rendered once per batch with
 a placeholder where each reader's unsubscribe link goes; `edition_message` swaps in the
 link and sets the RFC 8058 headers (`List-Unsubscribe` names the API's own unsubscribe
@@ -19,6 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
+from core.markdown import markdown_to_text
+from core.references import page_url
 from newsletter.models import Edition
 
 PLACEHOLDER = "https://unsubscribe.invalid/placeholder"
@@ -50,8 +54,8 @@ def edition_context(edition: Edition) -> dict:
             "title": link.exercise.title,
             "duration_minutes": link.exercise.duration_minutes,
             "instructions_html": link.exercise.instructions_html,
-            "instructions_markdown": link.exercise.instructions_markdown,
-            "url": absolute(reverse("exercise-detail", kwargs={"slug": link.exercise.slug})),
+            "instructions_text": markdown_to_text(link.exercise.instructions_markdown),
+            "url": page_url({}, link.exercise),
         }
         for link in edition.edition_exercises.select_related("exercise").order_by("position", "id")
     ]
@@ -59,11 +63,12 @@ def edition_context(edition: Edition) -> dict:
     event = edition.event
     return {
         "edition": edition,
+        "intro_text": markdown_to_text(edition.intro_markdown),
         "exercises": exercises,
         "guide": guide,
-        "guide_url": guide and absolute(reverse("guide-detail", kwargs={"slug": guide.slug})),
+        "guide_url": guide and page_url({}, guide),
         "event": event,
-        "event_url": event and absolute(reverse("event-detail", kwargs={"slug": event.slug})),
+        "event_url": event and page_url({}, event),
         "archive_url": absolute(reverse("edition-detail", kwargs={"slug": edition.slug})),
         "unsubscribe_url": PLACEHOLDER,
     }
