@@ -148,6 +148,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark the API with wrk.")
     parser.add_argument("--duration", type=int, default=10, help="Seconds per endpoint.")
     parser.add_argument("--warmup", type=int, default=2, help="Seconds of warm-up per endpoint.")
+    parser.add_argument(
+        "--bare-slice",
+        type=int,
+        default=1,
+        help="Seconds of the bare ceiling measured before each slice of a row.",
+    )
+    parser.add_argument(
+        "--slices", type=int, default=5, help="Slices of each row, each after the bare one."
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
@@ -423,7 +432,16 @@ def _timed_fetch(url: str, headers: dict[str, str] | None = None) -> float:
     return time.perf_counter() - started
 
 
-def measure(bases: dict[str, str], target: Target, token: str, args: argparse.Namespace) -> Result:
+def measure(
+    bases: dict[str, str],
+    target: Target,
+    token: str,
+    args: argparse.Namespace,
+    paired: Target | None = None,
+) -> Result:
+    """wrk on `target` after a warm-up; with `paired` (the bare ceiling), in slices
+    alternating with short runs of it, so the row's ratio is to the ceiling of the same
+    moments."""
     base = bases["bare" if target.bare else "app"]
     if target.name == "events_ics_rebuild":
         return measure_rebuild(bases, base, target, args)
@@ -432,24 +450,46 @@ def measure(bases: dict[str, str], target: Target, token: str, args: argparse.Na
     for _ in range(3):  # fill whatever cache the endpoint keeps, one request at a time
         _timed_fetch(f"{base}{target.path}", headers)
     wrk(base, target, token, args, args.warmup)
-    drain(list(bases.values()), args.workers)
-    summary = wrk(base, target, token, args, args.duration)
-    seconds = summary["duration_us"] / 1e6
-    result = Result(
-        target=target,
-        rps=summary["requests"] / seconds,
-        p50_ms=summary["p50_us"] / 1000,
-        p95_ms=summary["p95_us"] / 1000,
-        p99_ms=summary["p99_us"] / 1000,
-        requests=summary["requests"],
-        errors=summary["non_2xx_3xx"] + summary["socket_errors"],
-    )
+    # In slices, each after a slice of the bare ceiling: the load of the machine moves
+    # within seconds, and so weighs on both sides of the ratio alike.
+    slices = args.slices if paired is not None else 1
+    runs, bare_runs = [], []
+    for _ in range(slices):
+        if paired is not None:
+            drain(list(bases.values()), args.workers)
+            bare_runs.append(wrk(bases["bare"], paired, token, args, args.bare_slice))
+        drain(list(bases.values()), args.workers)
+        runs.append(wrk(base, target, token, args, max(1, args.duration // slices)))
+    result = _combined(target, runs)
+    if bare_runs:
+        result.extra["bare_rps"] = _combined(paired, bare_runs).rps
     if target.recheck is not None and (note := target.recheck()):
         result.extra["note"] = note
     if target.probe_note:
         result.extra["note"] = target.probe_note
         result.extra["compressed"] = not target.probe_note.startswith("not compressed")
     return result
+
+
+def _combined(target: Target, runs: list[dict]) -> Result:
+    """One result of several wrk runs: their throughput, and latency percentiles
+    averaged over the runs by their number of requests."""
+    requests = sum(run["requests"] for run in runs)
+    seconds = sum(run["duration_us"] for run in runs) / 1e6
+
+    def percentile(name: str) -> float:
+        weighted = sum(run[name] * run["requests"] for run in runs)
+        return weighted / max(1, requests) / 1000
+
+    return Result(
+        target=target,
+        rps=requests / seconds,
+        p50_ms=percentile("p50_us"),
+        p95_ms=percentile("p95_us"),
+        p99_ms=percentile("p99_us"),
+        requests=requests,
+        errors=sum(run["non_2xx_3xx"] + run["socket_errors"] for run in runs),
+    )
 
 
 def measure_rebuild(
@@ -521,23 +561,17 @@ def run_targets(
         )
         bases = {"app": app.url, "bare": bare.url}
         token = login(app.url)
-        for target in targets(app.url, bare.url, token, names):
+        chosen = targets(app.url, bare.url, token, names)
+        ceiling_target = next(t for t in chosen if t.name == "bare")
+        for target in chosen:
             if target.path is None:
                 skipped.append(target)
                 print(f"  {target.name:<24} skipped: {target.note}", flush=True)
                 continue
-            result = measure(bases, target, token, args)
+            paired = None if target.bare else ceiling_target
+            result = measure(bases, target, token, args, paired)
             results.append(result)
             _print(result)
-        # The ceiling once more, last: on a shared machine the first reading can be low.
-        ceiling = next((r for r in results if r.target.name == "bare"), None)
-        if ceiling is not None:
-            again = measure(bases, ceiling.target, token, args)
-            _print(again)
-            ceiling.extra["readings"] = [round(ceiling.rps), round(again.rps)]
-            if again.rps > ceiling.rps:
-                again.extra = ceiling.extra
-                results[results.index(ceiling)] = again
     return results, skipped
 
 
@@ -591,42 +625,57 @@ def data_sizes(database_url: str) -> dict[str, int]:
     return sizes
 
 
-def _met(result: Result, ceiling: float) -> str:
+def ratio(result: Result, ceiling: float) -> float | None:
+    """The row's share of the bare ceiling measured between its slices (else of the
+    first row's reading)."""
+    if result.target.name == "bare":
+        return 1.0
+    bare = result.extra.get("bare_rps") or ceiling
+    return result.rps / bare if bare else None
+
+
+def _met(result: Result, share: float | None) -> str:
     goal = result.target.goal
     if goal is None:
         return ""
     if goal.ms is not None:
         return "met" if result.errors == 0 and result.p50_ms <= goal.ms else "**not met**"
-    if not ceiling or result.extra.get("compressed") is False:
+    if share is None or result.extra.get("compressed") is False:
         return "**not met**"
-    return "met" if result.rps / ceiling >= goal.ratio else "**not met**"
+    return "met" if share >= goal.ratio else "**not met**"
+
+
+def _rps(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
 def table(results: list[Result], skipped: list[Target]) -> str:
     ceiling = next((r.rps for r in results if r.target.name == "bare"), 0.0)
     lines = [
-        "| path | req/s | p50 ms | p99 ms | vs bare | goal | met | errors | note |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+        "| path | req/s | p50 ms | p99 ms | bare req/s | vs bare | goal | met | errors | note |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
     ]
     for r in results:
         goal = r.target.goal
+        share = ratio(r, ceiling)
         if goal is not None and goal.ms is not None:
-            rps, share = "", ""
+            rps, bare, shown = "", "", ""
             p99 = f"{r.p99_ms:.1f} (max of {r.requests})"
         else:
-            rps = f"{r.rps:,.0f}" if r.rps >= 100 else f"{r.rps:.1f}"
-            share = f"{r.rps / ceiling:.3f}" if ceiling else "n/a"
+            rps = _rps(r.rps)
+            bare = _rps(r.extra.get("bare_rps") or ceiling)
+            shown = f"{share:.3f}" if share is not None else "n/a"
             p99 = f"{r.p99_ms:.1f}"
         lines.append(
-            f"| {r.target.label} | {rps} | {r.p50_ms:.1f} | {p99} | {share} | "
-            f"{goal.text() if goal else ''} | {_met(r, ceiling)} | {r.errors} | "
+            f"| {r.target.label} | {rps} | {r.p50_ms:.1f} | {p99} | {bare} | {shown} | "
+            f"{goal.text() if goal else ''} | {_met(r, share)} | {r.errors} | "
             f"{r.extra.get('note', '')} |"
         )
     for t in skipped:
         goal = t.goal
         met = "**not met**" if goal else ""
         lines.append(
-            f"| {t.label} | skipped | | | | {goal.text() if goal else ''} | {met} | | {t.note} |"
+            f"| {t.label} | skipped | | | | | {goal.text() if goal else ''} | {met} | | {t.note} |"
         )
     return "\n".join(lines)
 
@@ -675,11 +724,13 @@ def render_report(
         "",
         table(results, skipped),
     ]
-    ceiling = next((r for r in results if r.target.name == "bare"), None)
-    if ceiling is not None and "readings" in ceiling.extra:
-        first, last = ceiling.extra["readings"]
-        note = f"The bare ceiling was measured first and last ({first:,} and {last:,} req/s); "
-        parts += ["", note + "the ratios use the higher reading."]
+    note = (
+        f"Each row ran in {args.slices} slices, each right after {args.bare_slice} s of the "
+        "bare ceiling; `bare req/s` is the ceiling over those slices, and the row's ratio "
+        "is to it, so the load of the moment (other work on the machine) weighs on both "
+        "sides alike. The first row is the ceiling on its own."
+    )
+    parts += ["", note]
     if pooled:
         parts += ["", POOL_INTRO, "", pool_table(results, pooled)]
     return "\n".join(parts)
