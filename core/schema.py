@@ -31,7 +31,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework.viewsets import ViewSetMixin
 
-from core.filters import StableOrderingFilter
+from core.filters import REVERSED_RANGE, FilterSet, StableOrderingFilter
 from core.http_cache import PrivateNoStoreMixin, PublicCacheMixin
 from core.pagination import StrictPageSizeMixin
 from core.serializers import UNKNOWN_FIELD_CODE, RefuseUnknownFieldsMixin
@@ -361,6 +361,15 @@ class AutoSchema(StandardizedAutoSchema):
             for backend in getattr(self.view, "filter_backends", [])
         ):
             errors.setdefault(StableOrderingFilter.ordering_param, set()).add("invalid")
+        # ...and a lower bound past its upper one (core.filters.FilterSet).
+        filterset = getattr(self.view, "filterset_class", None)
+        if (
+            self._is_list_view()
+            and isinstance(filterset, type)
+            and issubclass(filterset, FilterSet)
+        ):
+            for low, _ in filterset.bound_pairs():
+                errors.setdefault(low, set()).add(REVERSED_RANGE)
         # A body naming a field the serializer does not know is refused (core.serializers).
         if self.method.lower() in {"post", "put", "patch"} and isinstance(
             force_instance(self.get_request_serializer()), RefuseUnknownFieldsMixin

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
+from core.filters import AnyOfFilter, FilterSet
+
 ORDERINGS = {"oldest": ("created_at", "id"), "newest": ("-created_at", "-id")}
 
 
-class CommentFilter(filters.FilterSet):
-    strategy = filters.CharFilter(
+class CommentFilter(FilterSet):
+    strategy = AnyOfFilter(
         field_name="strategy__slug",
         max_length=200,
         help_text="Only threads about this strategy of the guide (its slug).",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 
-from core.filters import IsoDateTimeFilter
+from core.filters import AnyOfFilter, FilterSet, IsoDateTimeFilter
 from events.models import Event, EventStatus
 
 WHEN_CHOICES = [
@@ -20,20 +20,18 @@ WHEN_CHOICES = [
 ]
 
 
-class EventFilter(filters.FilterSet):
+class EventFilter(FilterSet):
     when = filters.ChoiceFilter(
         choices=WHEN_CHOICES,
         method="filter_when",
         help_text="upcoming, called_off, live or past at the time of the request. Default order: "
         "soonest first, except `past` (latest first).",
     )
-    series = filters.CharFilter(field_name="series__slug", help_text="A series slug.")
-    guide = filters.CharFilter(field_name="guides__slug", help_text="A linked guide's slug.")
-    strategy = filters.CharFilter(
-        field_name="strategies__slug", help_text="A linked strategy's slug."
-    )
-    host = filters.CharFilter(field_name="hosts__slug", help_text="A host's slug.")
-    status = filters.ChoiceFilter(choices=EventStatus.choices)
+    series = AnyOfFilter(field_name="series__slug", help_text="A series slug.")
+    guide = AnyOfFilter(field_name="guides__slug", help_text="A linked guide's slug.")
+    strategy = AnyOfFilter(field_name="strategies__slug", help_text="A linked strategy's slug.")
+    host = AnyOfFilter(field_name="hosts__slug", help_text="A host's slug.")
+    status = AnyOfFilter(choices=EventStatus.choices, help_text="The event's status.")
     starts_after = IsoDateTimeFilter(
         field_name="starts_at",
         lookup_expr="gte",

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
 from django_filters import rest_framework as filters
 
+from core.filters import AnyOfFilter, FilterSet
 from journaling.models import MOOD_MAX, MOOD_MIN, Commitment, EntryTag, JournalEntry, MemberTag
 from strategies.models import SEARCH_CONFIG
 
@@ -21,12 +22,13 @@ SEARCH_MAX_LENGTH = 200
 class NoBlankFilterForm(forms.Form):
     """`?date_from=` with nothing after it is a 400, not "no filter": a client that
     sends an empty date or number has a bug it should hear about. Text filters may be
-    empty (`?q=` searches for nothing, so filters nothing)."""
+    empty (`?q=` searches for nothing, so filters nothing), repeated ones too."""
 
     def clean(self) -> dict:
         cleaned = super().clean()
         for name, field in self.fields.items():
-            if self.data.get(name) == "" and not isinstance(field, forms.CharField):
+            text = isinstance(getattr(field, "child", field), forms.CharField)
+            if self.data.get(name) == "" and not text:
                 code = "invalid_choice" if "invalid_choice" in field.error_messages else "invalid"
                 self.add_error(
                     name,
@@ -89,19 +91,17 @@ def _mood_filter(field: str, lookup: str, text: str) -> filters.NumberFilter:
     )
 
 
-class JournalEntryFilter(filters.FilterSet):
+class JournalEntryFilter(FilterSet):
     date_from = filters.DateFilter(
         field_name="entry_date", lookup_expr="gte", label="Entries on or after this date."
     )
     date_to = filters.DateFilter(
         field_name="entry_date", lookup_expr="lte", label="Entries on or before this date."
     )
-    strategy = filters.CharFilter(
+    strategy = AnyOfFilter(
         field_name="strategy__slug", max_length=200, label="Slug of the linked strategy."
     )
-    tag = filters.CharFilter(
-        method="filter_tag", max_length=50, label="One of your tags (any case)."
-    )
+    tag = AnyOfFilter(method="filter_tag", max_length=50, label="One of your tags (any case).")
     mood_before_min = _mood_filter("mood_before", "gte", "Mood before at least this.")
     mood_before_max = _mood_filter("mood_before", "lte", "Mood before at most this.")
     mood_after_min = _mood_filter("mood_after", "gte", "Mood after at least this.")
@@ -126,12 +126,12 @@ class JournalEntryFilter(filters.FilterSet):
         fields: list[str] = []
         form = NoBlankFilterForm
 
-    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Find the member's own tag first (their unique index on lower(name)); matching
+    def filter_tag(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        # Find the member's own tags first (their unique index on lower(name)); matching
         # tag names across all members would read every member's tagged entries.
         tags = (
             MemberTag.objects.annotate(lower_name=Lower("name"))
-            .filter(owner=self.request.user, lower_name=value.strip().lower())
+            .filter(owner=self.request.user, lower_name__in=[tag.lower() for tag in value])
             .values("pk")
         )
         tagged = EntryTag.objects.filter(entry=OuterRef("pk"), tag__in=tags)
@@ -144,13 +144,17 @@ class JournalEntryFilter(filters.FilterSet):
         return queryset.filter(search_vector=query)
 
 
-class CommitmentFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Commitment.Status.choices)
-    strategy = filters.CharFilter(
+class CommitmentFilter(FilterSet):
+    status = AnyOfFilter(choices=Commitment.Status.choices, label="The commitment's status.")
+    strategy = AnyOfFilter(
         field_name="strategy__slug", max_length=200, label="Slug of the strategy."
     )
-    due_from = filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    due_to = filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_from = filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label="Due on or after this date."
+    )
+    due_to = filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label="Due on or before this date."
+    )
 
     class Meta:
         model = Commitment

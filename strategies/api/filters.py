@@ -1,7 +1,8 @@
 """Query parameters of the public content lists: filters, `?q=` search and ordering.
 
-Filters on many-to-many links use `Exists` subqueries rather than joins, so a guide with
-two matching tags still appears once and no `DISTINCT` is needed.
+A filter may be repeated (`?tag=a&tag=b`: any of them). Filters on many-to-many links
+use `Exists` subqueries rather than joins, so a guide with two matching tags still
+appears once and no `DISTINCT` is needed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django_filters import rest_framework as filters
 
-from core.filters import IsoDateTimeFilter, StableOrderingFilter
+from core.filters import AnyOfFilter, FilterSet, IsoDateTimeFilter, StableOrderingFilter
 from strategies.models import SEARCH_CONFIG, Exercise, Guide, Prompt, Strategy, Tag
 
 SEARCH_PARAM = "q"
@@ -58,7 +59,7 @@ class ContentOrderingFilter(StableOrderingFilter):
         return super().get_default_ordering(view)
 
 
-class ContentFilterSet(filters.FilterSet):
+class ContentFilterSet(FilterSet):
     """Shared parameters: `q` and `updated_since`."""
 
     q = filters.CharFilter(
@@ -83,11 +84,11 @@ class ContentFilterSet(filters.FilterSet):
 
 def _tagged(through_model, owner_field: str, path_to_owner: str):
     """A filter method: rows whose owner (the row itself or its strategy/guide) carries
-    the tag with this slug."""
+    any of the tags with these slugs."""
 
-    def method(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def method(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         links = through_model.objects.filter(
-            **{owner_field: OuterRef(path_to_owner), "tag__slug": value}
+            **{owner_field: OuterRef(path_to_owner), "tag__slug__in": value}
         )
         return queryset.filter(Exists(links))
 
@@ -99,10 +100,10 @@ StrategyTags = Strategy.tags.through
 
 
 class GuideFilter(ContentFilterSet):
-    tag = filters.CharFilter(
+    tag = AnyOfFilter(
         method="filter_tag", help_text="Slug of a tag the guide carries, e.g. `therapy`."
     )
-    author = filters.CharFilter(
+    author = AnyOfFilter(
         field_name="author__slug", help_text="Slug of the author (see `/people/{slug}/`)."
     )
 
@@ -114,9 +115,9 @@ class GuideFilter(ContentFilterSet):
 
 
 class StrategyFilter(ContentFilterSet):
-    tag = filters.CharFilter(method="filter_tag", help_text="Slug of a tag the strategy carries.")
-    guide = filters.CharFilter(field_name="guide__slug", help_text="Slug of the strategy's guide.")
-    author = filters.CharFilter(
+    tag = AnyOfFilter(method="filter_tag", help_text="Slug of a tag the strategy carries.")
+    guide = AnyOfFilter(field_name="guide__slug", help_text="Slug of the strategy's guide.")
+    author = AnyOfFilter(
         field_name="guide__author__slug", help_text="Slug of the author of the strategy's guide."
     )
 
@@ -130,14 +131,14 @@ class StrategyFilter(ContentFilterSet):
 class StrategyChildFilter(ContentFilterSet):
     """Exercises and prompts: filtered through their strategy and its guide."""
 
-    strategy = filters.CharFilter(field_name="strategy__slug", help_text="Slug of the strategy.")
-    guide = filters.CharFilter(
+    strategy = AnyOfFilter(field_name="strategy__slug", help_text="Slug of the strategy.")
+    guide = AnyOfFilter(
         field_name="strategy__guide__slug", help_text="Slug of the strategy's guide."
     )
-    tag = filters.CharFilter(
+    tag = AnyOfFilter(
         method="filter_tag", help_text="Slug of a tag carried by the exercise's strategy."
     )
-    author = filters.CharFilter(
+    author = AnyOfFilter(
         field_name="strategy__guide__author__slug", help_text="Slug of the guide's author."
     )
 
@@ -160,7 +161,7 @@ class ExerciseFilter(StrategyChildFilter):
 class PromptFilter(StrategyChildFilter):
     q = None  # prompts are short questions; browse them by strategy or guide instead
 
-    tag = filters.CharFilter(
+    tag = AnyOfFilter(
         method="filter_tag", help_text="Slug of a tag carried by the prompt's strategy."
     )
 
@@ -169,7 +170,7 @@ class PromptFilter(StrategyChildFilter):
         fields = ["strategy", "guide", "tag", "author", "updated_since"]
 
 
-class TagFilter(filters.FilterSet):
+class TagFilter(FilterSet):
     class Meta:
         model = Tag
         fields: list[str] = []

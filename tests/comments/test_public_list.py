@@ -80,6 +80,17 @@ def test_strategy_filters_to_one_anchor(api_client, guide):
     assert response.json()["results"][0]["strategy"]["slug"] == strategy.slug
 
 
+def test_a_repeated_strategy_means_any_of_them(api_client, guide):
+    first, second = StrategyFactory(guide=guide), StrategyFactory(guide=guide)
+    one = CommentFactory(guide=guide, strategy=first)
+    two = CommentFactory(guide=guide, strategy=second)
+    CommentFactory(guide=guide)
+
+    response = api_client.get(url(guide), {"strategy": [first.slug, second.slug, "unknown"]})
+
+    assert {c["id"] for c in response.json()["results"]} == {str(one.pk), str(two.pk)}
+
+
 def test_a_removed_comment_with_replies_reads_as_removed(api_client, guide):
     top = CommentFactory(guide=guide, body_markdown="I regret this")
     CommentFactory(parent=top, body_markdown="A kind answer")

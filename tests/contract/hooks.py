@@ -98,7 +98,10 @@ REFUSALS: dict[str, set[tuple[str, str | None]]] = {
 # - a NUL character (`%00`, `\u0000`), refused wherever it appears (README, "Errors"): in
 #   a schema-valid request this is the only `parse_error` there is, and saying it in the
 #   schema would take a pattern on every string of every operation.
-ANYWHERE = {"does_not_exist", "parse_error"}
+# - a lower bound past its upper bound (`date_from` after `date_to`, `starts_after` after
+#   `starts_before`, a `_min` over its `_max`): JSON Schema bounds each parameter, never
+#   one against another (core.filters.FilterSet).
+ANYWHERE = {"does_not_exist", "parse_error", "reversed_range"}
 # And anywhere, these (code, attr): a journal cursor other than one from a `next` or
 # `previous` link (they are opaque, made by the server like tokens).
 ANYWHERE_ERRORS = {("invalid", "cursor")}

@@ -249,7 +249,7 @@ def test_a_reference_to_a_row_that_does_not_exist_is_refused_anywhere(openapi):
 
 @pytest.mark.django_db
 def test_a_nul_character_is_refused_anywhere(openapi, api_client):
-    query = {"tag": "calm\x00"}
+    query = {"tag": ["calm\x00"]}
     assert_schema_valid(openapi, "GET /api/v1/guides/", query=query)
     response = api_client.get("/api/v1/guides/", query)
     assert response.status_code == 400
@@ -257,6 +257,38 @@ def test_a_nul_character_is_refused_anywhere(openapi, api_client):
     assert hooks.refused_for_a_reason_outside_the_schema(
         "GET /api/v1/guides/", 400, _errors(response)
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("label", "path", "query", "attr"),
+    [
+        (
+            "GET /api/v1/journal/entries/",
+            "/api/v1/journal/entries/",
+            {"date_from": "2025-02-02", "date_to": "2025-02-01"},
+            "date_from",
+        ),
+        (
+            "GET /api/v1/journal/commitments/",
+            "/api/v1/journal/commitments/",
+            {"due_from": "2025-02-02", "due_to": "2025-02-01"},
+            "due_from",
+        ),
+        (
+            "GET /api/v1/events/",
+            "/api/v1/events/",
+            {"starts_after": "2025-02-02T00:00:00Z", "starts_before": "2025-02-01T00:00:00Z"},
+            "starts_after",
+        ),
+    ],
+)
+def test_bounds_in_the_wrong_order_are_refused_anywhere(openapi, label, path, query, attr):
+    assert_schema_valid(openapi, label, query=query)
+    response = client_for(_member()).get(path, query)
+    assert response.status_code == 400
+    assert _errors(response) == [("reversed_range", attr)]
+    assert hooks.refused_for_a_reason_outside_the_schema(label, 400, _errors(response))
 
 
 @pytest.mark.django_db

@@ -107,6 +107,50 @@ def test_filters_by_series_guide_strategy_host_status_and_dates(api_client):
     assert slugs(api_client.get(URL, {"series": "nope"})) == []
 
 
+def test_a_repeated_filter_means_any_of_them(api_client):
+    weekly, monthly = SeriesFactory(slug="weekly"), SeriesFactory(slug="monthly")
+    ada, bo = PersonFactory(slug="ada"), PersonFactory(slug="bo")
+    # Hosted by both: it must still come once when both hosts are asked for.
+    EventFactory(slug="both", series=weekly, hosts=[ada, bo], starts_at=START, ends_at=END)
+    later = START + timedelta(days=1)
+    EventFactory(
+        slug="monthly", series=monthly, starts_at=later, ends_at=later + timedelta(hours=1)
+    )
+    EventFactory(
+        slug="off",
+        status=EventStatus.CANCELLED,
+        starts_at=START + timedelta(days=2),
+        ends_at=START + timedelta(days=2, hours=1),
+    )
+    assert slugs(api_client.get(URL, {"series": ["weekly", "monthly"]})) == ["both", "monthly"]
+    response = api_client.get(URL, {"host": ["ada", "bo"]})
+    assert slugs(response) == ["both"]
+    assert response.json()["count"] == 1
+    statuses = {"status": ["scheduled", "cancelled"]}
+    assert slugs(api_client.get(URL, statuses)) == ["both", "monthly", "off"]
+    assert slugs(api_client.get(URL, {"series": ["nope", "monthly"]})) == ["monthly"]
+    # An unknown status is a 400, as it is alone; an unknown slug matches nothing.
+    response = api_client.get(URL, {"status": ["scheduled", "maybe"]})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "status"
+
+
+@pytest.mark.parametrize(
+    ("after", "before", "status"),
+    [
+        ("2025-06-05T00:00:00Z", "2025-06-04T00:00:00Z", 400),
+        ("2025-06-04T00:00:00Z", "2025-06-04T00:00:00Z", 200),  # equal: fine
+        ("2025-06-04T00:00:00+02:00", "2025-06-04T00:00:00Z", 200),  # earlier, in UTC
+    ],
+)
+def test_starts_after_past_starts_before_is_a_400(api_client, after, before, status):
+    response = api_client.get(URL, {"starts_after": after, "starts_before": before})
+    assert response.status_code == status, response.content
+    if status == 400:
+        (error,) = response.json()["errors"]
+        assert (error["code"], error["attr"]) == ("reversed_range", "starts_after")
+
+
 @pytest.mark.parametrize(
     ("params", "attr"),
     [
@@ -175,3 +219,8 @@ def test_list_query_count_does_not_grow_with_the_page(
     with django_assert_max_num_queries(3):
         response = api_client.get(f"{URL}upcoming/", {"page_size": page_size})
     assert response.status_code == 200
+    # Repeated filters, through to-many links too (`EXISTS`), cost nothing more.
+    filters = {"host": [hosts[0].slug, hosts[1].slug], "series": [series.slug, "other"]}
+    with django_assert_max_num_queries(6):
+        response = api_client.get(URL, {"page_size": page_size, **filters})
+    assert len(response.json()["results"]) == page_size

@@ -258,6 +258,25 @@ def test_list_latest_due_first_with_filters(member_client, member):
     by_strategy = member_client.get(f"{URL}?strategy={strategy.slug}").json()["results"]
     assert [row["id"] for row in by_strategy] == [str(late.pk)]
     assert member_client.get(f"{URL}?status=maybe").status_code == 400
+    either = member_client.get(f"{URL}?status=open&status=done").json()["results"]
+    assert len(either) == 3
+    assert member_client.get(f"{URL}?status=open&status=maybe").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("due_from=2025-03-02&due_to=2025-03-01", 400),
+        ("due_from=2025-03-02&due_to=2025-03-02", 200),
+        ("due_from=2025-03-01&due_to=2025-03-02", 200),
+    ],
+)
+def test_due_from_after_due_to_is_a_400(member_client, query, status):
+    response = member_client.get(f"{URL}?{query}")
+    assert response.status_code == status
+    if status == 400:
+        (error,) = response.json()["errors"]
+        assert (error["code"], error["attr"]) == ("reversed_range", "due_from")
 
 
 @pytest.mark.parametrize("page_size", [10, 100])
@@ -270,4 +289,10 @@ def test_query_count_does_not_grow_with_page_size(
     # strategy and exercise joined.
     with django_assert_max_num_queries(3):
         response = member_client.get(f"{URL}?page_size={page_size}")
+    assert len(response.json()["results"]) == page_size
+    with django_assert_max_num_queries(3):
+        response = member_client.get(
+            f"{URL}?page_size={page_size}&status=open&status=done"
+            f"&strategy={exercise.strategy.slug}&strategy=other"
+        )
     assert len(response.json()["results"]) == page_size

@@ -109,6 +109,46 @@ def test_filters(member_client, member):
     assert ids_of(member_client, "strategy=unknown") == set()
 
 
+def test_a_repeated_filter_means_any_of_them(member_client, member, other_member):
+    sleep, work = MemberTagFactory(owner=member, name="Sleep"), MemberTagFactory(owner=member)
+    MemberTagFactory(owner=other_member, name="Sleep")  # someone else's: never matched
+    both = JournalEntryFactory(owner=member, tags=[sleep, work])  # listed once
+    only_work = JournalEntryFactory(owner=member, tags=[work])
+    JournalEntryFactory(owner=member)
+    first, second = StrategyFactory(), StrategyFactory()
+    one = JournalEntryFactory(owner=member, strategy=first)
+    two = JournalEntryFactory(owner=member, strategy=second)
+
+    tags = f"tag=SLEEP&tag={work.name}"
+    assert [row["id"] for row in all_pages(member_client, f"{URL}?{tags}")].count(str(both.pk)) == 1
+    assert ids_of(member_client, tags) == {str(both.pk), str(only_work.pk)}
+    strategies = f"strategy={first.slug}&strategy={second.slug}&strategy=unknown"
+    assert ids_of(member_client, strategies) == {str(one.pk), str(two.pk)}
+    assert ids_of(member_client, "tag=nothing&tag=none") == set()
+
+
+@pytest.mark.parametrize(
+    ("query", "attr"),
+    [
+        ("date_from=2025-02-02&date_to=2025-02-01", "date_from"),
+        ("mood_before_min=6&mood_before_max=3", "mood_before_min"),
+        ("mood_after_min=9&mood_after_max=8", "mood_after_min"),
+    ],
+)
+def test_a_lower_bound_past_its_upper_bound_is_a_400(member_client, query, attr):
+    response = member_client.get(f"{URL}?{query}")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["code"], error["attr"]) == ("reversed_range", attr)
+    assert "after" in error["detail"]
+
+
+def test_equal_bounds_are_fine(member_client, member):
+    entry = JournalEntryFactory(owner=member, entry_date=date(2025, 2, 2), mood_before=4)
+    assert ids_of(member_client, "date_from=2025-02-02&date_to=2025-02-02") == {str(entry.pk)}
+    assert ids_of(member_client, "mood_before_min=4&mood_before_max=4") == {str(entry.pk)}
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -161,3 +201,7 @@ def test_query_count_does_not_grow_with_page_size(
         assert member_client.get(next_page).status_code == 200
     with django_assert_max_num_queries(4):
         member_client.get(f"{URL}?page_size={page_size}&tag={tags[0].name}&q=thoughts")
+    repeated = f"tag={tags[0].name}&tag={tags[1].name}&strategy={strategy.slug}&strategy=x"
+    with django_assert_max_num_queries(4):
+        response = member_client.get(f"{URL}?page_size={page_size}&{repeated}")
+    assert len(response.json()["results"]) == page_size

@@ -82,6 +82,60 @@ def test_prompts_by_strategy_and_guide(api_client, content):
     assert api_client.get("/api/v1/prompts/", {"strategy": "s3"}).json()["count"] == 1
 
 
+def test_a_repeated_filter_means_any_of_them(api_client, content):
+    """`?tag=a&tag=b`: rows with either tag, each once (`first` carries both)."""
+    GuideFactory(slug="third").tags.add(TagFactory(slug="rest"))
+    both = {"tag": ["calm", "rest"]}
+    assert sorted(slugs(api_client.get("/api/v1/guides/", both))) == ["first", "third"]
+    either = {"tag": ["calm", "focus"]}
+    assert sorted(slugs(api_client.get("/api/v1/guides/", either))) == ["first", "second"]
+    response = api_client.get("/api/v1/guides/", either)
+    assert response.json()["count"] == 2
+    guides = {"guide": ["first", "second"]}
+    assert sorted(slugs(api_client.get("/api/v1/strategies/", guides))) == ["s1", "s2", "s3"]
+    strategies = {"strategy": ["s1", "s3"]}
+    assert sorted(slugs(api_client.get("/api/v1/exercises/", strategies))) == ["other", "short"]
+    assert slugs(api_client.get("/api/v1/exercises/", {"tag": ["calm", "none"]})) == ["short"]
+    prompts = api_client.get("/api/v1/prompts/", {"strategy": ["s1", "s3"]}).json()["results"]
+    assert len(prompts) == 2
+    # Unknown slugs match nothing, as a single one does; blank values are no filter.
+    assert slugs(api_client.get("/api/v1/guides/", {"tag": ["nothing", "nowhere"]})) == []
+    assert len(slugs(api_client.get("/api/v1/guides/", {"tag": ["", " "]}))) == 3
+
+
+def test_a_filter_takes_at_most_twenty_values(api_client, content):
+    response = api_client.get("/api/v1/guides/", {"tag": [f"t{n}" for n in range(21)]})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "tag"
+    assert api_client.get("/api/v1/guides/", {"tag": ["t"] * 20}).status_code == 200
+
+
+def _parameters(schema: dict, path: str) -> dict[str, dict]:
+    """The operation's query parameters by name, shared ones (`$ref`) resolved."""
+    shared = schema["components"].get("parameters", {})
+    parameters = [
+        shared[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
+        for p in schema["paths"][path]["get"]["parameters"]
+    ]
+    return {p["name"]: p for p in parameters}
+
+
+def test_repeatable_filters_are_arrays_in_the_schema(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    for path, names in {
+        "/api/v1/guides/": {"tag", "author"},
+        "/api/v1/strategies/": {"tag", "guide", "author"},
+        "/api/v1/exercises/": {"tag", "guide", "strategy", "author"},
+        "/api/v1/prompts/": {"tag", "guide", "strategy", "author"},
+    }.items():
+        parameters = _parameters(schema, path)
+        for name in names:
+            parameter = parameters[name]
+            assert parameter["schema"]["type"] == "array", (path, name)
+            assert (parameter["style"], parameter["explode"]) == ("form", True)
+            assert "any of" in parameter["description"]
+
+
 def test_updated_since(api_client, content):
     cutoff = timezone.now()
     Guide.objects.filter(slug="first").update(updated_at=cutoff + timedelta(minutes=1))

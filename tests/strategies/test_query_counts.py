@@ -27,6 +27,11 @@ LIST_QUERIES = {
     "/api/v1/guides/": 3,  # count, guides + author + strategy count, tags
     "/api/v1/guides/?q=topic": 3,  # same, ranked
     "/api/v1/guides/?tag=qc-topic-1&ordering=title": 3,
+    # A repeated filter is one `IN` (through an `EXISTS` for tags): no more queries.
+    "/api/v1/guides/?tag=qc-topic-1&tag=qc-topic-2&tag=qc-topic-3": 3,
+    "/api/v1/strategies/?tag=qc-topic-1&tag=qc-topic-2&author=qc-author-1&author=qc-author-2": 3,
+    "/api/v1/exercises/?tag=qc-topic-1&tag=qc-topic-2": 2,
+    "/api/v1/prompts/?tag=qc-topic-1&tag=qc-topic-2": 2,
     "/api/v1/strategies/": 3,  # count, strategies + guide, tags
     "/api/v1/strategies/?q=joy": 3,
     "/api/v1/exercises/": 2,  # count, exercises + strategy + guide
