@@ -105,6 +105,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous public GETs this process answered before, and their 304s, from its own
+    # memory, ahead of everything below (core/fast_cache.py). The answers it keeps were
+    # finished by the whole stack, CORS and security headers included.
+    "core.fast_cache.PublicFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that can answer: a preflight gets its 200 here, ahead of
     # authentication, and every answer (errors included) carries the CORS headers.
@@ -375,6 +379,10 @@ IMAGE_RENDITION_WIDTHS = [320, 640, 1280]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 MAX_QUERY_STRING_LENGTH = env.int("MAX_QUERY_STRING_LENGTH", default=2048)
+
+# How often (seconds) a process asks the shared cache for the public content version
+# before answering from its own memory (core/fast_cache.py); 0 turns that memory off.
+PUBLIC_FAST_CACHE_SECONDS = env.float("PUBLIC_FAST_CACHE_SECONDS", default=1.0)
 
 # `/bench/ceiling`, the bare JSON view the benchmarks compare every endpoint with.
 BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)

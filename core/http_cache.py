@@ -14,7 +14,10 @@ second (a cache timeout alone is rounded to whole seconds) and no response is al
 An anonymous GET of a URL already answered with a 200 costs one cache round trip (the
 version and the stored response together) to answer `If-None-Match` with a 304 or to
 serve the stored bytes, before authentication, throttling or any query. A URL not
-stored is answered by the view first, so a query it refuses is never a 304.
+stored is answered by the view first, so a query it refuses is never a 304. In front of
+this, each process answers the anonymous requests it has answered before from its own
+memory, in the first middleware, checking the version at most once a second
+(`core.fast_cache`).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ VARY = "Accept, Authorization, Cookie"
 
 ScheduleSource = Callable[[datetime], datetime | None]
 _schedule_sources: list[ScheduleSource] = []
+_bump_listeners: list[Callable[[], None]] = []
 
 
 class ContentVersion(NamedTuple):
@@ -93,6 +97,13 @@ def content_version() -> ContentVersion:
 def bump_content_version(*args: object, **kwargs: object) -> None:
     """Invalidate every cached public response (usable as a signal receiver)."""
     cache.delete(VERSION_KEY)
+    for listener in _bump_listeners:
+        listener()
+
+
+def on_bump(listener: Callable[[], None]) -> None:
+    """Call `listener()` after every bump in this process (`core.fast_cache`)."""
+    _bump_listeners.append(listener)
 
 
 def track_content_models(models: Iterable[type[Model]]) -> None:
@@ -122,7 +133,7 @@ def _etag_for(fingerprint: str, version: ContentVersion) -> str:
     return f'"{version.token}-{fingerprint}"'
 
 
-def _is_not_modified(request: HttpRequest, etag: str, version: ContentVersion) -> bool:
+def is_not_modified(request: HttpRequest, etag: str, version: ContentVersion) -> bool:
     if if_none_match := request.META.get("HTTP_IF_NONE_MATCH"):
         return none_match(etag, if_none_match)
     if if_modified_since := request.META.get("HTTP_IF_MODIFIED_SINCE"):
@@ -206,10 +217,11 @@ class PublicCacheMixin:
         # cache: a 304 for a query the view would refuse (`?page=x` with
         # `If-None-Match: *`) would tell the client its copy of an error is current.
         if anonymous and (stored := found.get(response_key)) is not None and stored[0] == etag:
-            if _is_not_modified(request, etag, version):
+            if is_not_modified(request, etag, version):
                 return self._not_modified(etag, version, now, public=True)
             response = _stored_response(stored)
             _decorate(response, etag, version, now, public=True)
+            response.public_answer = (etag, version)
             return response
 
         self._public_cache = (response_key, etag)
@@ -224,9 +236,12 @@ class PublicCacheMixin:
                 (etag, response.content, response["Content-Type"]),
                 timeout=RESPONSE_TIMEOUT,
             )
-        if _is_not_modified(request, etag, version):
+        if is_not_modified(request, etag, version):
             return self._not_modified(etag, version, now, public=anonymous)
         _decorate(response, etag, version, now, public=anonymous)
+        if anonymous:
+            # The same for every anonymous caller: `core.fast_cache` may keep it.
+            response.public_answer = (etag, version)
         return response
 
     def initial(self, request, *args: object, **kwargs: object) -> None:
@@ -253,4 +268,6 @@ class PublicCacheMixin:
     ) -> HttpResponse:
         response = HttpResponse(status=304)
         _decorate(response, etag, version, now, public=public)
+        if public:
+            response.public_answer = (etag, version)
         return response

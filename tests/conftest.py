@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from core.fast_cache import LOCAL as LOCAL_PUBLIC_CACHE
 from tests.accounts.factories import UserFactory
 from tests.helpers import client_for
 from tests.workers import queue  # noqa: F401  (a fixture for tests that run workers)
@@ -26,8 +27,10 @@ def pytest_configure(config):
 def _clear_cache():
     # Throttle counters and cached public responses must not leak between tests.
     cache.clear()
+    LOCAL_PUBLIC_CACHE.clear()
     yield
     cache.clear()
+    LOCAL_PUBLIC_CACHE.clear()
 
 
 @pytest.fixture
