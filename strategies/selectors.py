@@ -57,11 +57,23 @@ def guide_list(*, include_drafts: bool = False, now: datetime | None = None) -> 
 
 
 def guide_detail_list(
-    *, include_drafts: bool = False, now: datetime | None = None
+    *, include_drafts: bool = False, now: datetime | None = None, strategy_bodies: bool = False
 ) -> QuerySet[Guide]:
     """One guide with its author and reviewer, tags, sources, ordered strategies and the
-    related guides the viewer may see."""
+    related guides the viewer may see. With `strategy_bodies`, each strategy's body,
+    exercises and prompts too: two queries more, however many strategies."""
     now = now or timezone.now()
+    strategies = Strategy.objects.order_by("position", "id")
+    if strategy_bodies:
+        strategies = strategies.defer("search_vector").prefetch_related(
+            Prefetch(
+                "exercises",
+                queryset=Exercise.objects.defer("search_vector").order_by("position", "id"),
+            ),
+            Prefetch("prompts", queryset=Prompt.objects.order_by("position", "id")),
+        )
+    else:
+        strategies = strategies.defer(*STRATEGY_TEXT)
     related_targets = _visible(Guide.objects.all(), include_drafts=include_drafts, now=now)
     relations = (
         GuideRelation.objects.filter(to_guide__in=related_targets.values("pk"))
@@ -76,10 +88,7 @@ def guide_detail_list(
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.order_by("name", "id")),
             Prefetch("sources", queryset=GuideSource.objects.order_by("position", "id")),
-            Prefetch(
-                "strategies",
-                queryset=Strategy.objects.defer(*STRATEGY_TEXT).order_by("position", "id"),
-            ),
+            Prefetch("strategies", queryset=strategies),
             Prefetch("relations", queryset=relations, to_attr="visible_relations"),
         )
     )

@@ -12,7 +12,12 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 
 from strategies.api.help import HelpSerializer
 from strategies.api.preview import PREVIEW_PARAM
-from strategies.api.serializers import SearchParamsSerializer, SearchResultsSerializer
+from strategies.api.serializers import (
+    GUIDE_INCLUDES,
+    STRATEGY_BODIES,
+    SearchParamsSerializer,
+    SearchResultsSerializer,
+)
 from strategies.extensions import search_sources
 
 PREVIEW_PARAMETER = OpenApiParameter(
@@ -23,6 +28,16 @@ PREVIEW_PARAMETER = OpenApiParameter(
         "later. Anonymous callers get 401, other members 403. Never cached."
     ),
 )
+INCLUDE_PARAM = "include"
+GUIDE_INCLUDE_PARAMETER = OpenApiParameter(
+    INCLUDE_PARAM,
+    OpenApiTypes.STR,
+    enum=list(GUIDE_INCLUDES),
+    description=f"`{STRATEGY_BODIES}`: each strategy with its body, exercises and prompts.",
+)
+guide_includes = extend_validation_errors(
+    ["invalid_choice"], field_name=INCLUDE_PARAM, actions=["retrieve"], methods=["get"]
+)
 CACHING_NOTE = (
     " Answers carry `ETag` and `Last-Modified`; send `If-None-Match` or "
     "`If-Modified-Since` to get an empty 304 when nothing changed."
@@ -31,8 +46,9 @@ CACHING_NOTE = (
 previewable = extend_validation_errors(["invalid"], field_name=PREVIEW_PARAM, methods=["get"])
 
 
-def content_viewset(noun: str, *, detail_noun: str):
-    """Summaries and the preview parameter of one public list-and-detail viewset."""
+def content_viewset(noun: str, *, detail_noun: str, detail_parameters: list | None = None):
+    """Summaries and the preview parameter of one public list-and-detail viewset, and
+    any parameters of its detail only (`include`)."""
     return extend_schema_view(
         list=extend_schema(
             summary=f"List published {noun}",
@@ -42,7 +58,7 @@ def content_viewset(noun: str, *, detail_noun: str):
         retrieve=extend_schema(
             summary=f"One {detail_noun}",
             description=f"A draft or scheduled item is a 404 outside a preview.{CACHING_NOTE}",
-            parameters=[PREVIEW_PARAMETER],
+            parameters=[PREVIEW_PARAMETER, *(detail_parameters or [])],
         ),
     )
 

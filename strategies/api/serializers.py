@@ -98,13 +98,69 @@ class GuideSerializer(serializers.ModelSerializer):
 STRATEGY_FIELDS = ["id", "url", "title", "slug", "position", "summary", "smallest_step"]
 
 
+class ExerciseInStrategySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "url",
+            "title",
+            "slug",
+            "position",
+            "instructions_markdown",
+            "instructions_html",
+            "duration_minutes",
+        ]
+        read_only_fields = fields
+
+
+class PromptInStrategySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="prompt-detail")
+
+    class Meta:
+        model = Prompt
+        fields = ["id", "url", "position", "text"]
+        read_only_fields = fields
+
+
+# `GET /guides/{slug}/?include=strategies.body`: each strategy's body, exercises and
+# prompts in the guide itself, so a screen needs one call.
+STRATEGY_BODIES = "strategies.body"
+GUIDE_INCLUDES = (STRATEGY_BODIES,)
+_ONLY_INCLUDED = f"Only with `?include={STRATEGY_BODIES}`."
+
+
 class StrategyInGuideSerializer(serializers.ModelSerializer):
+    """A strategy in its guide. Its body, exercises and prompts come with
+    `?include=strategies.body` only."""
+
+    # The view names what the request includes in the context's `include`.
+
     url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
+    # Not read-only, so the schema leaves them out of `required`: they come only when
+    # included. Nothing is ever written through this serializer.
+    body_markdown = serializers.CharField(required=False, help_text=_ONLY_INCLUDED)
+    body_html = serializers.CharField(required=False, help_text=_ONLY_INCLUDED)
+    exercises = ExerciseInStrategySerializer(many=True, required=False, help_text=_ONLY_INCLUDED)
+    prompts = PromptInStrategySerializer(many=True, required=False, help_text=_ONLY_INCLUDED)
+
+    included_fields = ("body_markdown", "body_html", "exercises", "prompts")
 
     class Meta:
         model = Strategy
-        fields = STRATEGY_FIELDS
-        read_only_fields = fields
+        fields = [*STRATEGY_FIELDS, "body_markdown", "body_html", "exercises", "prompts"]
+        read_only_fields = STRATEGY_FIELDS
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # No `include` at all: the schema, which shows every field a guide can carry.
+        include = self.context.get("include")
+        if include is not None and STRATEGY_BODIES not in include:
+            for name in self.included_fields:
+                del fields[name]
+        return fields
 
 
 class GuideSourceSerializer(serializers.ModelSerializer):
@@ -184,33 +240,6 @@ class StrategySerializer(serializers.ModelSerializer):
         fields = [*STRATEGY_FIELDS, "guide", "tags", "updated_at"]
         read_only_fields = fields
         extra_kwargs = {"position": {"help_text": "Place in its guide, first is lowest."}}
-
-
-class ExerciseInStrategySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
-
-    class Meta:
-        model = Exercise
-        fields = [
-            "id",
-            "url",
-            "title",
-            "slug",
-            "position",
-            "instructions_markdown",
-            "instructions_html",
-            "duration_minutes",
-        ]
-        read_only_fields = fields
-
-
-class PromptInStrategySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="prompt-detail")
-
-    class Meta:
-        model = Prompt
-        fields = ["id", "url", "position", "text"]
-        read_only_fields = fields
 
 
 class StrategyDetailSerializer(StrategySerializer):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +36,16 @@ from strategies.api.preview import PublicPreviewMixin
 from strategies.extensions import Target, attach_detail_extras, search_sources
 
 
+def _includes(request: Request, known: tuple[str, ...]) -> frozenset[str]:
+    """`?include=`: what else a detail should carry. Empty is nothing; any other value
+    not in `known` is a 400."""
+    value = request.query_params.get(schema.INCLUDE_PARAM, "")
+    if value and value not in known:
+        detail = f"Unknown include {value}; choose from {', '.join(known)}."
+        raise ValidationError({schema.INCLUDE_PARAM: [detail]}, code="invalid_choice")
+    return frozenset([value] if value else [])
+
+
 @schema.previewable
 class PublicContentViewSet(PublicPreviewMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, public, cached content, looked up by slug."""
@@ -58,7 +69,12 @@ class PublicContentViewSet(PublicPreviewMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(item).data)
 
 
-@schema.content_viewset("guides", detail_noun="guide, with its strategies")
+@schema.content_viewset(
+    "guides",
+    detail_noun="guide, with its strategies",
+    detail_parameters=[schema.GUIDE_INCLUDE_PARAMETER],
+)
+@schema.guide_includes
 class GuideViewSet(PublicContentViewSet):
     serializer_class = api.GuideSerializer
     detail_serializer_class = api.GuideDetailSerializer
@@ -68,9 +84,25 @@ class GuideViewSet(PublicContentViewSet):
     ordering = ["-published_at", "-id"]
     search_ordering = ["-rank", "-published_at", "-id"]
 
+    # What `?include=` asks the detail to carry; None until `retrieve` has read it.
+    include: frozenset[str] | None = None
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        self.include = _includes(request, api.GUIDE_INCLUDES)
+        return super().retrieve(request, *args, **kwargs)
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if self.include is not None:
+            context["include"] = self.include
+        return context
+
     def get_queryset(self) -> QuerySet:
         if self.action == "retrieve":
-            return selectors.guide_detail_list(include_drafts=self.preview)
+            return selectors.guide_detail_list(
+                include_drafts=self.preview,
+                strategy_bodies=api.STRATEGY_BODIES in (self.include or ()),
+            )
         return selectors.guide_list(include_drafts=self.preview)
 
 

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC_PATHS = [
     "/api/v1/guides/",
     "/api/v1/guides/public-guide/",
+    "/api/v1/guides/public-guide/?include=strategies.body",
     "/api/v1/strategies/",
     "/api/v1/strategies/public-strategy-1/",
     "/api/v1/exercises/",

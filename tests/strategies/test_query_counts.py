@@ -127,6 +127,12 @@ def _detail_paths(small: Guide, large: Guide) -> list[tuple[str, str, int]]:
         # guide + author + reviewer, tags, sources, strategies, related guides; then each
         # registered extra
         (f"/api/v1/guides/{small.slug}/", f"/api/v1/guides/{large.slug}/", 5 + 2 * extras_guide),
+        # ...and with each strategy's body: its exercises, its prompts (two more)
+        (
+            f"/api/v1/guides/{small.slug}/?include=strategies.body",
+            f"/api/v1/guides/{large.slug}/?include=strategies.body",
+            7 + 2 * extras_guide,
+        ),
         # strategy + guide + author, tags, exercises, prompts; then each extra
         (
             f"/api/v1/strategies/{small_strategy.slug}/",
@@ -164,6 +170,9 @@ def test_detail_queries_do_not_grow_with_children(
 def test_guide_detail_really_has_thirty_children(api_client, small_and_large_guides):
     detail = _get(api_client, "/api/v1/guides/large/").json()
     assert len(detail["strategies"]) == 30
+    included = _get(api_client, "/api/v1/guides/large/", include="strategies.body").json()
+    assert len(included["strategies"]) == 30
+    assert sum(len(strategy["exercises"]) for strategy in included["strategies"]) == 60
     assert len(detail["related_guides"]) == 30
     assert len(detail["tags"]) == 30
     assert len(detail["sources"]) == 30
