@@ -41,7 +41,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,6 +136,7 @@ class Target:
 class Result:
     target: Target
     rps: float = 0.0
+    cpu_us: float = 0.0  # the server's CPU per request (its processes only)
     p50_ms: float = 0.0
     p95_ms: float = 0.0
     p99_ms: float = 0.0
@@ -382,7 +383,36 @@ def rows(detail: str | None, deep_page: str | None, deep_token: str | None) -> l
 # --- measuring ------------------------------------------------------------------------
 
 
+# The gunicorn arbiter's pid behind each base URL (run_targets), for `server_cpu`.
+ARBITERS: dict[str, int] = {}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def server_cpu(base: str) -> float:
+    """CPU seconds the gunicorn behind `base` has used so far (its workers' and its
+    own, from /proc): what a request costs whatever else runs on the machine."""
+    pid = ARBITERS.get(base)
+    if pid is None:
+        return 0.0
+    pids = [pid]
+    with suppress(OSError):
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    ticks = 0
+    for each in pids:
+        with suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / CLOCK_TICKS
+
+
 def wrk(base: str, target: Target, token: str, args: argparse.Namespace, seconds: int) -> dict:
+    cpu_before = server_cpu(base)
+    summary = _wrk(base, target, token, args, seconds)
+    summary["cpu_s"] = server_cpu(base) - cpu_before
+    return summary
+
+
+def _wrk(base: str, target: Target, token: str, args: argparse.Namespace, seconds: int) -> dict:
     command = [
         "wrk",
         f"-t{args.threads}",
@@ -462,7 +492,9 @@ def measure(
         runs.append(wrk(base, target, token, args, max(1, args.duration // slices)))
     result = _combined(target, runs)
     if bare_runs:
-        result.extra["bare_rps"] = _combined(paired, bare_runs).rps
+        bare = _combined(paired, bare_runs)
+        result.extra["bare_rps"] = bare.rps
+        result.extra["bare_cpu_us"] = bare.cpu_us
     if target.recheck is not None and (note := target.recheck()):
         result.extra["note"] = note
     if target.probe_note:
@@ -481,9 +513,11 @@ def _combined(target: Target, runs: list[dict]) -> Result:
         weighted = sum(run[name] * run["requests"] for run in runs)
         return weighted / max(1, requests) / 1000
 
+    cpu = sum(run.get("cpu_s", 0.0) for run in runs)
     return Result(
         target=target,
         rps=requests / seconds,
+        cpu_us=cpu / max(1, requests) * 1e6,
         p50_ms=percentile("p50_us"),
         p95_ms=percentile("p95_us"),
         p99_ms=percentile("p99_us"),
@@ -560,6 +594,7 @@ def run_targets(
             )
         )
         bases = {"app": app.url, "bare": bare.url}
+        ARBITERS.update({app.url: app.process.pid, bare.url: bare.process.pid})
         token = login(app.url)
         chosen = targets(app.url, bare.url, token, names)
         ceiling_target = next(t for t in chosen if t.name == "bare")
@@ -652,12 +687,16 @@ def _rps(value: float) -> str:
 def table(results: list[Result], skipped: list[Target]) -> str:
     ceiling = next((r.rps for r in results if r.target.name == "bare"), 0.0)
     lines = [
-        "| path | req/s | p50 ms | p99 ms | bare req/s | vs bare | goal | met | errors | note |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+        (
+            "| path | req/s | p50 ms | p99 ms | bare req/s | vs bare | goal | met | CPU µs/req "
+            "| CPU vs bare | errors | note |"
+        ),
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         goal = r.target.goal
         share = ratio(r, ceiling)
+        cpu, cpu_share = "", ""
         if goal is not None and goal.ms is not None:
             rps, bare, shown = "", "", ""
             p99 = f"{r.p99_ms:.1f} (max of {r.requests})"
@@ -666,16 +705,21 @@ def table(results: list[Result], skipped: list[Target]) -> str:
             bare = _rps(r.extra.get("bare_rps") or ceiling)
             shown = f"{share:.3f}" if share is not None else "n/a"
             p99 = f"{r.p99_ms:.1f}"
+            if r.cpu_us:
+                cpu = f"{r.cpu_us:,.0f}"
+                bare_cpu = r.extra.get("bare_cpu_us") or (r.cpu_us if r.target.bare else 0)
+                cpu_share = f"{bare_cpu / r.cpu_us:.3f}" if bare_cpu else ""
         lines.append(
             f"| {r.target.label} | {rps} | {r.p50_ms:.1f} | {p99} | {bare} | {shown} | "
-            f"{goal.text() if goal else ''} | {_met(r, share)} | {r.errors} | "
-            f"{r.extra.get('note', '')} |"
+            f"{goal.text() if goal else ''} | {_met(r, share)} | {cpu} | {cpu_share} | "
+            f"{r.errors} | {r.extra.get('note', '')} |"
         )
     for t in skipped:
         goal = t.goal
         met = "**not met**" if goal else ""
         lines.append(
-            f"| {t.label} | skipped | | | | | {goal.text() if goal else ''} | {met} | | {t.note} |"
+            f"| {t.label} | skipped | | | | | {goal.text() if goal else ''} | {met} | | | | "
+            f"{t.note} |"
         )
     return "\n".join(lines)
 
@@ -728,7 +772,11 @@ def render_report(
         f"Each row ran in {args.slices} slices, each right after {args.bare_slice} s of the "
         "bare ceiling; `bare req/s` is the ceiling over those slices, and the row's ratio "
         "is to it, so the load of the moment (other work on the machine) weighs on both "
-        "sides alike. The first row is the ceiling on its own."
+        "sides alike. The first row is the ceiling on its own. `CPU µs/req` is the CPU "
+        "the serving gunicorn's processes used per request (from /proc; PostgreSQL's and "
+        "Redis' own CPU not counted), and `CPU vs bare` the bare ceiling's over the row's: "
+        "the share of the ceiling the row would reach on a machine of its own, where the "
+        "workers' CPU is what limits it."
     )
     parts += ["", note]
     if pooled:
@@ -803,8 +851,9 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS_DIR / f"{stamp}.json").write_text(
         json.dumps(
             [
-                {"name": r.target.name, "rps": r.rps, "p50_ms": r.p50_ms, "p95_ms": r.p95_ms,
-                 "p99_ms": r.p99_ms, "errors": r.errors, "pool": r in pooled, **r.extra}
+                {"name": r.target.name, "rps": r.rps, "cpu_us": r.cpu_us, "p50_ms": r.p50_ms,
+                 "p95_ms": r.p95_ms, "p99_ms": r.p99_ms, "errors": r.errors,
+                 "pool": r in pooled, **r.extra}
                 for r in results + pooled
             ],
             indent=2,
