@@ -218,7 +218,7 @@ def _members_and_journals(args: argparse.Namespace) -> None:
 def _journal_summaries_backfill() -> str:
     import importlib
 
-    return importlib.import_module("journaling.migrations.0006_day_summaries").BACKFILL
+    return importlib.import_module("journaling.migrations.0007_lift_by_link").BACKFILL
 
 
 BULK_TABLES = ("journaling_journalentry", "journaling_entrytag", "journaling_commitment")

@@ -129,8 +129,10 @@ _STRATEGY_LIFT_WINDOW = """
       AND strategy_id IS NOT NULL AND mood_before IS NOT NULL AND mood_after IS NOT NULL
     GROUP BY strategy_id"""
 _STRATEGY_LIFT_ALL = """
-    SELECT strategy_id, moods AS count, lift_sum::numeric / moods AS lift
-    FROM journaling_memberstrategylift WHERE owner_id = %(owner)s"""
+    SELECT strategy_id, sum(moods) AS count, sum(lift_sum)::numeric / sum(moods) AS lift
+    FROM journaling_memberstrategylift
+    WHERE owner_id = %(owner)s AND strategy_id IS NOT NULL
+    GROUP BY strategy_id"""
 
 _INSIGHTS_SQL = """
 WITH {days},{streaks},

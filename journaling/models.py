@@ -11,7 +11,8 @@ arrive in commit order for each member is explained in
 Insights read the journal through two summaries the database keeps in step with the
 entries (statement triggers, migration 0006, so no write path can skip them either):
 `MemberDay`, one row per member and date written, and `MemberStrategyLift`, one row per
-member and strategy with paired moods. They hold counts and sums only, never words.
+member and strategy, exercise or prompt with paired moods. They hold counts and sums
+only, never words.
 
 Nothing here may show a member's words outside their own requests: `__str__` of every
 model names ids and dates only, because the admin prints `__str__` in places such as
@@ -251,25 +252,31 @@ class MemberDay(models.Model):
 
 
 class MemberStrategyLift(models.Model):
-    """Over a member's entries tied to one strategy with both moods, all time: how
-    many, and the sum of mood after minus mood before. Kept like `MemberDay`; all-time
-    insights read it instead of the entries."""
+    """Over a member's entries with both moods tied to one strategy, exercise or prompt
+    (one row per combination of the three links), all time: how many, and the sum of
+    mood after minus mood before. Kept like `MemberDay`. All-time insights sum the rows
+    by strategy; recommendations by the strategy each link belongs to, read at query
+    time, so an editor moving an exercise to another strategy moves its lift too."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+")
+    strategy = models.ForeignKey(Strategy, null=True, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey(Exercise, null=True, on_delete=models.CASCADE, related_name="+")
+    prompt = models.ForeignKey(Prompt, null=True, on_delete=models.CASCADE, related_name="+")
     moods = models.IntegerField()
     lift_sum = models.IntegerField()
 
     class Meta:
-        ordering = ["owner", "strategy"]
+        ordering = ["owner", "strategy", "exercise", "prompt"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "strategy"], name="journaling_memberstrategylift_unique"
+                fields=["owner", "strategy", "exercise", "prompt"],
+                nulls_distinct=False,
+                name="journaling_memberstrategylift_unique",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Strategy #{self.strategy_id} lift of member {self.owner_id}"
+        return f"Lift of member {self.owner_id} by link #{self.pk}"
 
 
 class EntryTag(models.Model):

