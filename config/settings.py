@@ -555,6 +555,7 @@ SPECTACULAR_SETTINGS = {
         "core.schema.document_location",
         "core.schema.share_error_responses",
         "core.schema_examples.describe_and_exemplify",
+        "core.schema.request_defaults_optional",
         "core.schema.share_parameters_and_responses",
     ],
     "TAGS": [

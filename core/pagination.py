@@ -46,6 +46,13 @@ class StrictPageSizeMixin:
                 }
         return parameters
 
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        """DRF's own leaves `next` and `previous` out of `required`, but every page has
+        both (null at either end): a generated client need not test that they exist."""
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = list(paginated["properties"])
+        return paginated
+
 
 class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination):
     """`?page=` and `?page_size=`; every queryset must have an explicit ordering."""

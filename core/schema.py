@@ -304,6 +304,16 @@ class AutoSchema(StandardizedAutoSchema):
             return [*PRIVATE_CACHE_PARAMETERS, *parameters]
         return parameters
 
+    def _map_basic_serializer(self, serializer, direction: str) -> dict:
+        """A model serializer's response has every field it declares (a nullable one as
+        null): drf-spectacular marks only the fields a request must send as required, so
+        a generated client would have to test that `title` is there. Serializers of
+        plain data, which may leave keys out (`RecommendationReason`), keep its reading."""
+        result = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and isinstance(serializer, serializers.ModelSerializer):
+            result["required"] = sorted(result.get("properties", {}))
+        return result
+
     def _get_response_bodies(self, direction="response") -> dict:
         responses = super()._get_response_bodies(direction=direction)
         if direction == "response" and self._is_public_read() and NOT_MODIFIED not in responses:
@@ -641,3 +651,48 @@ def _component_name(words: str) -> str:
     """`If-None-Match` -> `IfNoneMatch`, `page_size` -> `PageSize`, `Not Modified` ->
     `NotModified`."""
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", words))
+
+
+def request_defaults_optional(result: dict, generator, request, public) -> dict:
+    """A spectacular postprocessing hook: a request field with a server-side default
+    (`title`, `timezone`) is optional, as `required` already says; but openapi-typescript
+    (by default) reads `default` in a component as "always there" and would demand the
+    field of every request. So the components that only request bodies use carry no
+    `default`; the responses keep theirs, where the field is indeed always there
+    (tests/clients/ compiles and runs the generated clients)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    requests, others = [], []
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            if method in HTTP_METHODS:
+                requests.append(operation.get("requestBody", {}))
+                others.append({k: v for k, v in operation.items() if k != "requestBody"})
+    others.append({k: v for k, v in result.get("components", {}).items() if k != "schemas"})
+    request_only = _reachable(requests, schemas) - _reachable(others, schemas)
+    for name in request_only:
+        _drop_defaults(schemas[name])
+    return result
+
+
+def _reachable(roots: list, schemas: dict) -> set[str]:
+    """The schema components `roots` refer to, directly or through other components."""
+    seen: set[str] = set()
+    todo = set(SCHEMA_REF.findall(_canonical(roots)))
+    while todo:
+        name = todo.pop()
+        if name not in seen and name in schemas:
+            seen.add(name)
+            todo |= set(SCHEMA_REF.findall(_canonical(schemas[name])))
+    return seen
+
+
+def _drop_defaults(schema: dict) -> None:
+    schema.pop("default", None)
+    for child in schema.get("properties", {}).values():
+        _drop_defaults(child)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _drop_defaults(schema[key])
+    for key in ("allOf", "oneOf", "anyOf"):
+        for child in schema.get(key, []):
+            _drop_defaults(child)
