@@ -8,7 +8,7 @@ export DJANGO_DEBUG ?= true
 # The usual local front-end dev servers (Next.js/CRA on 3000, Vite on 5173).
 CORS_ALLOWED_ORIGINS ?= http://localhost:3000,http://127.0.0.1:3000,http://localhost:5173,http://127.0.0.1:5173
 
-.PHONY: run stop test install install-dev lock migrate sample serve lint format check schema worker bench soak fuzz clean
+.PHONY: run stop test install install-dev lock migrate sample serve lint format check schema worker bench soak fuzz clients clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -108,6 +108,11 @@ FUZZ_MINUTES ?= 20
 fuzz: install-dev
 	$(BIN)/python tests/contract/run_schemathesis.py --fuzz-minutes $(FUZZ_MINUTES)
 
+# Three TypeScript clients generated from the served schema with their default options,
+# compiled under `tsc --strict` and run against a live gunicorn (tests/clients/run.py).
+clients: install-dev
+	$(BIN)/python tests/clients/run.py
+
 # Mixed traffic against production settings for SOAK_SECONDS (default 600), then errors,
 # latency percentiles, rows written against 201s and worker memory (bench/soak.py).
 SOAK_SECONDS ?= 600
@@ -115,4 +120,4 @@ soak: install-dev
 	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m bench.soak
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles tests/clients/node_modules tests/clients/build
