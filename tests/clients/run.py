@@ -79,8 +79,12 @@ def run(command: list[str], **options) -> subprocess.CompletedProcess[str]:
 
 
 def npm_ci() -> None:
-    """`npm ci`, unless node_modules was installed from this very lock."""
-    digest = hashlib.sha256((HERE / "package-lock.json").read_bytes()).hexdigest()
+    """`npm ci`, unless node_modules was installed from this very lock. The lock names
+    no registry (`.npmrc`: `omit-lockfile-registry-resolved`); one that does is refused."""
+    lock = (HERE / "package-lock.json").read_bytes()
+    if b'"resolved"' in lock:
+        raise SystemExit("tests/clients/package-lock.json has `resolved` URLs: see .npmrc.")
+    digest = hashlib.sha256(lock).hexdigest()
     if STAMP.exists() and STAMP.read_text() == digest:
         return
     started = step("npm ci")
