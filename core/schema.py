@@ -308,10 +308,13 @@ class AutoSchema(StandardizedAutoSchema):
         """A model serializer's response has every field it declares (a nullable one as
         null): drf-spectacular marks only the fields a request must send as required, so
         a generated client would have to test that `title` is there. Serializers of
-        plain data, which may leave keys out (`RecommendationReason`), keep its reading."""
+        plain data, which may leave keys out (`RecommendationReason`), keep its reading,
+        and so do the fields a model serializer gives only when asked for, which it
+        names in `included_fields` (`StrategyInGuide`'s bodies)."""
         result = super()._map_basic_serializer(serializer, direction)
         if direction == "response" and isinstance(serializer, serializers.ModelSerializer):
-            result["required"] = sorted(result.get("properties", {}))
+            optional = set(getattr(serializer, "included_fields", ()))
+            result["required"] = sorted(set(result.get("properties", {})) - optional)
         return result
 
     def _get_response_bodies(self, direction="response") -> dict:

@@ -62,8 +62,13 @@ def test_a_model_response_requires_every_field(schema):
 
 
 def test_a_response_that_leaves_keys_out_keeps_them_optional(schema):
-    reason = schema["components"]["schemas"]["RecommendationReason"]
-    assert set(reason["required"]) == {"reason"}
+    components = schema["components"]["schemas"]
+    assert set(components["RecommendationReason"]["required"]) == {"reason"}
+    # `?include=strategies.body` alone brings these.
+    strategy = components["StrategyInGuide"]
+    included = {"body_markdown", "body_html", "exercises", "prompts"}
+    assert included <= set(strategy["properties"])
+    assert set(strategy["required"]) == set(strategy["properties"]) - included
 
 
 @pytest.mark.parametrize("name", ["PaginatedGuideList", "PaginatedJournalEntryList"])
