@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 MAX_PAGE_SIZE = 100
 
@@ -74,14 +74,25 @@ class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination)
         return parameters
 
 
+INVALID_CURSOR = "This cursor is not valid. Start from the first page."
+
+
 class CursorPagination(StrictPageSizeMixin, pagination.CursorPagination):
-    """Opaque cursors, stable under inserts: for members' records, newest first."""
+    """Opaque cursors, stable under inserts: for members' records, newest first. A
+    cursor the server did not make is a 400 naming `cursor`, as on the journal's keyset
+    pages (DRF would answer 404, as if the list were gone)."""
 
     page_size = 20
     ordering = ("-created_at", "-id")
+    cursor_query_description = "Opaque cursor from the `next` or `previous` link."
 
     def decode_cursor(self, request):
         # Absent or empty: the first page, like every other query parameter.
         if not request.query_params.get(self.cursor_query_param):
             return None
-        return super().decode_cursor(request)
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise ValidationError(
+                {self.cursor_query_param: [INVALID_CURSOR]}, code="invalid"
+            ) from exc

@@ -33,7 +33,7 @@ from rest_framework.viewsets import ViewSetMixin
 
 from core.filters import REVERSED_RANGE, FilterSet, StableOrderingFilter
 from core.http_cache import PrivateNoStoreMixin, PublicCacheMixin
-from core.pagination import StrictPageSizeMixin
+from core.pagination import CursorPagination, StrictPageSizeMixin
 from core.serializers import UNKNOWN_FIELD_CODE, RefuseUnknownFieldsMixin
 
 
@@ -368,6 +368,8 @@ class AutoSchema(StandardizedAutoSchema):
         paginator = self._get_paginator()
         if self._is_list_view() and isinstance(paginator, StrictPageSizeMixin):
             errors.setdefault(paginator.page_size_query_param, set()).add("invalid")
+        if self._is_list_view() and isinstance(paginator, CursorPagination):
+            errors.setdefault(paginator.cursor_query_param, set()).add("invalid")
         # ...and `ordering` terms it does not list (core.filters.StableOrderingFilter).
         if self._is_list_view() and any(
             issubclass(backend, StableOrderingFilter) and backend().terms(self.view)

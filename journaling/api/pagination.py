@@ -23,7 +23,7 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import replace_query_param
 
-from core.pagination import CursorPagination
+from core.pagination import INVALID_CURSOR, CursorPagination
 
 
 def _key_value(value: object) -> str:
@@ -35,7 +35,6 @@ class KeysetPagination(CursorPagination):
 
     keyset: Sequence[str] = ()
     template = None
-    cursor_query_description = "Opaque cursor from the `next` or `previous` link."
 
     def get_ordering(self, request: Any, queryset: QuerySet, view: Any) -> tuple[str, ...]:
         return tuple(f"-{name}" for name in self.keyset)
@@ -101,7 +100,7 @@ class KeysetPagination(CursorPagination):
             ValueError,
         ) as exc:
             raise ValidationError(
-                {self.cursor_query_param: ["This cursor is not valid. Start from the first page."]},
+                {self.cursor_query_param: [INVALID_CURSOR]},
                 code="invalid",
             ) from exc
         return values, reverse

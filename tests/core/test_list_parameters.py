@@ -95,3 +95,31 @@ def test_an_ordering_where_none_is_offered_is_a_400(member):
 def test_page_numbers_start_at_one(api_client, page, status):
     GuideFactory.create_batch(2)
     assert api_client.get("/api/v1/guides/", {"page": page}).status_code == status
+
+
+PERSONAL_LISTS = [
+    "/api/v1/me/devices/",
+    "/api/v1/me/saved/",
+    "/api/v1/me/reminders/",
+    "/api/v1/journal/entries/",
+    "/api/v1/journal/commitments/",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PERSONAL_LISTS)
+def test_personal_lists_page_by_cursor_and_refuse_a_foreign_one(member, path):
+    client = client_for(member)
+    body = client.get(path).json()
+    assert set(body) == {"next", "previous", "results"}, path
+    response = client.get(path, {"cursor": "!!not-base64"})
+    assert response.status_code == 400, path
+    assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [("invalid", "cursor")]
+
+
+def test_personal_lists_document_the_cursor_and_its_400(openapi):
+    for path in PERSONAL_LISTS:
+        assert _parameter(openapi, path, "cursor"), path
+        assert _parameter(openapi, path, "page") == {}, path
+        description = openapi["paths"][path]["get"]["responses"]["400"]["description"]
+        assert "`cursor`: `invalid`" in description, path
