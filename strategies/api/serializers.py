@@ -139,19 +139,18 @@ class StrategyInGuideSerializer(serializers.ModelSerializer):
     # The view names what the request includes in the context's `include`.
 
     url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
-    # Not read-only, so the schema leaves them out of `required`: they come only when
-    # included. Nothing is ever written through this serializer.
-    body_markdown = serializers.CharField(required=False, help_text=_ONLY_INCLUDED)
-    body_html = serializers.CharField(required=False, help_text=_ONLY_INCLUDED)
-    exercises = ExerciseInStrategySerializer(many=True, required=False, help_text=_ONLY_INCLUDED)
-    prompts = PromptInStrategySerializer(many=True, required=False, help_text=_ONLY_INCLUDED)
+    body_markdown = serializers.CharField(read_only=True, help_text=_ONLY_INCLUDED)
+    body_html = serializers.CharField(read_only=True, help_text=_ONLY_INCLUDED)
+    exercises = ExerciseInStrategySerializer(many=True, read_only=True, help_text=_ONLY_INCLUDED)
+    prompts = PromptInStrategySerializer(many=True, read_only=True, help_text=_ONLY_INCLUDED)
 
+    # Optional in the schema (core.schema): present only when included.
     included_fields = ("body_markdown", "body_html", "exercises", "prompts")
 
     class Meta:
         model = Strategy
         fields = [*STRATEGY_FIELDS, "body_markdown", "body_html", "exercises", "prompts"]
-        read_only_fields = STRATEGY_FIELDS
+        read_only_fields = fields
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
