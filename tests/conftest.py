@@ -25,12 +25,16 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from profiles.home import forget_recommendations
+
     # Throttle counters and cached public responses must not leak between tests.
     cache.clear()
     LOCAL_PUBLIC_CACHE.clear()
+    forget_recommendations()
     yield
     cache.clear()
     LOCAL_PUBLIC_CACHE.clear()
+    forget_recommendations()
 
 
 @pytest.fixture

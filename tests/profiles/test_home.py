@@ -125,11 +125,25 @@ def test_home_costs_the_same_whatever_the_history(
     _history(member, entries)
     # Authentication: the token with its user, the member's tokens (knox). Then: the
     # next event with the reminder flag; today's open commitments; the daily streak
-    # and the weekly goal (one statement); the recommendations (one statement); the
-    # newest saved items; "on this day".
-    with django_assert_num_queries(8):
+    # and the weekly goal (one statement); what the ranking reads of the member; the
+    # recommendations (one statement); the newest saved items; "on this day".
+    with django_assert_num_queries(9):
         body = home(member_client)
     assert len(body["commitments_today"]) == 5
     assert body["saved"]
     assert body["recommendations"]
     assert body["next_event"]
+    # Again with nothing of the member's changed: the ranking is remembered.
+    with django_assert_num_queries(8):
+        assert home(member_client) == body
+
+
+def test_remembered_recommendations_follow_the_members_changes(member, member_client):
+    _history(member, 3)
+    first = home(member_client)["recommendations"]
+    assert first
+    top = first[0]
+    saved = member_client.post("/api/v1/me/saved/", {top["type"]: top["slug"]}, format="json")
+    assert saved.status_code == 201, saved.content
+    again = home(member_client)["recommendations"]
+    assert top["slug"] not in [r["slug"] for r in again]
