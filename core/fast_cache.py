@@ -57,6 +57,9 @@ KEY_HEADERS = (
     "HTTP_ACCEPT_ENCODING",
     "HTTP_ORIGIN",
 )
+# An answer whose `Vary` names a request header outside these is not kept: the key
+# would not tell its variants apart (Authorization and Cookie: never present here).
+KEYED_VARY = frozenset({"accept", "accept-encoding", "origin", "authorization", "cookie"})
 # Never sent with a 304 from here: it has no body.
 BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
 
@@ -175,6 +178,18 @@ def _may_answer(meta: dict) -> bool:
     )
 
 
+def _keepable(response: HttpResponse) -> bool:
+    """Still the public answer the view marked, once the rest of the stack is done."""
+    vary = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+    return (
+        response.status_code in (200, 304)
+        and not response.streaming
+        and not response.cookies
+        and response.get("Cache-Control", "").startswith("public")
+        and vary <= KEYED_VARY
+    )
+
+
 def _max_age(known_expires_at: float, now: float) -> int:
     return max(0, min(PUBLIC_MAX_AGE, math.floor(known_expires_at - now)))
 
@@ -200,12 +215,7 @@ class PublicFastPathMiddleware:
                 if answer is not None:
                     return answer
         response = self.get_response(request)
-        if (
-            getattr(response, "public_answer", None) is not None
-            and response.status_code in (200, 304)
-            and not response.streaming
-            and not response.cookies
-        ):
+        if getattr(response, "public_answer", None) is not None and _keepable(response):
             LOCAL.keep(key, response, time.time())
         return response
 
