@@ -1,14 +1,17 @@
 """The one shape of a link from one resource to another (issue 10): a guide, strategy,
-exercise, event or series is `{slug, title, url}` wherever it is named, and a prompt,
+exercise, event or series is `{slug, title, url, web_url}` wherever it is named, and a prompt,
 which has no slug, is `{id, text, url}`. Reads return these; writes take the slug or
 id alone. The `url` is the resource's detail route, named `<model>-detail` by every
 app's router.
 
-Links meant for people (calendar files, mails) go to the front end instead when it has
-a page for the kind (`FRONTEND_URL_<KIND>`): `page_url`."""
+Links meant for people (calendar files, mails, a share button) go to the front end
+instead when it has a page for the kind (`FRONTEND_URL_<KIND>`): `web_url` beside `url`
+in every public resource and reference (null without a template), and `page_url` for
+the link of a mail or a calendar entry."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -50,12 +53,29 @@ def page_url(context: dict[str, Any], target: Model) -> str:
     return web_url(target._meta.model_name, target.slug) or detail_url(context, target)
 
 
+@extend_schema_field({"type": "string", "format": "uri", "example": None})
+class WebUrlField(serializers.Field):
+    """`web_url`: the front end's page of the resource, or null. `kind` for values that
+    are not model instances (a dict with a `slug`)."""
+
+    def __init__(self, kind: str | None = None, **kwargs: Any) -> None:
+        self.kind = kind
+        kwargs.setdefault("help_text", "The front-end page, or null.")
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str | None:
+        if isinstance(value, Mapping):
+            return web_url(self.kind or value["type"], value["slug"])
+        return web_url(self.kind or value._meta.model_name, value.slug)
+
+
 class ReferenceSerializer(serializers.Serializer):
-    """`{slug, title, url}`: a guide, strategy, exercise, event or series."""
+    """`{slug, title, url, web_url}`: a guide, strategy, exercise, event or series."""
 
     slug = serializers.SlugField(read_only=True)
     title = serializers.CharField(read_only=True)
     url = serializers.SerializerMethodField()
+    web_url = WebUrlField()
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, instance: Model) -> str:

@@ -13,7 +13,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import OptionalURLField
-from core.references import ReferenceSerializer, absolute_url, detail_url, page_url
+from core.references import (
+    ReferenceSerializer,
+    WebUrlField,
+    absolute_url,
+    detail_url,
+    page_url,
+)
 from core.serializers import ImageObjectField
 from events import calendars
 from events.models import CalendarFeed, CancellationNotice, Event, Reminder, Series
@@ -37,6 +43,7 @@ class EventSummarySerializer(serializers.ModelSerializer):
     """The few fields a banner or a linked-events list needs."""
 
     url = serializers.SerializerMethodField()
+    web_url = WebUrlField()
     is_live = serializers.SerializerMethodField()
     series = ReferenceSerializer(read_only=True, allow_null=True)
 
@@ -46,6 +53,7 @@ class EventSummarySerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "url",
+            "web_url",
             "series",
             "status",
             "starts_at",
@@ -176,6 +184,7 @@ class WeeklyScheduleSerializer(serializers.Serializer):
 class SeriesSerializer(serializers.ModelSerializer):
     serializer_field_mapping = URL_FIELD_MAPPING
     url = serializers.SerializerMethodField()
+    web_url = WebUrlField()
     host = PersonRefSerializer(read_only=True, allow_null=True)
     default_duration_minutes = serializers.SerializerMethodField()
     schedule = serializers.SerializerMethodField()
@@ -187,6 +196,7 @@ class SeriesSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "url",
+            "web_url",
             "host",
             "timezone",
             "default_duration_minutes",

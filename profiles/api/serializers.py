@@ -7,7 +7,7 @@ from typing import Any
 from django.core.validators import slug_re
 from rest_framework import serializers
 
-from core.references import ReferenceSerializer, detail_url
+from core.references import ReferenceSerializer, WebUrlField, detail_url, web_url
 from core.serializers import RefuseUnknownFieldsMixin
 from events.models import Event
 from journaling.models import Commitment
@@ -180,6 +180,7 @@ class TaggedReferenceSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     url = serializers.URLField()
+    web_url = WebUrlField()
 
 
 class RecommendationReasonSerializer(serializers.Serializer):
@@ -205,6 +206,7 @@ class RecommendationSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     url = serializers.URLField()
+    web_url = WebUrlField()
     starts_at = serializers.DateTimeField(
         allow_null=True, help_text="For an event: when it starts; null otherwise."
     )
@@ -234,7 +236,12 @@ class RecommendationSerializer(serializers.Serializer):
         }
 
     def _ref(self, kind: str, slug: str, title: str) -> dict[str, str]:
-        return {"slug": slug, "title": title, "url": detail_url(self.context, kind, slug=slug)}
+        return {
+            "slug": slug,
+            "title": title,
+            "url": detail_url(self.context, kind, slug=slug),
+            "web_url": web_url(kind, slug),
+        }
 
 
 class RecommendationListSerializer(serializers.Serializer):
@@ -255,6 +262,7 @@ class HomeEventSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     url = serializers.URLField()
+    web_url = WebUrlField(kind="event")
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     timezone = serializers.CharField()

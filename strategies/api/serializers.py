@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from core.references import ReferenceSerializer
+from core.references import ReferenceSerializer, WebUrlField
 from core.serializers import ImageObjectField
 from strategies.api.filters import MAX_QUERY_LENGTH
 from strategies.extensions import extra_serializer_fields, search_sources
@@ -41,19 +41,21 @@ class TagSerializer(serializers.ModelSerializer):
 
 class PersonRefSerializer(serializers.ModelSerializer):
     """A person wherever one is named (a guide's author, an event's or a series' host):
-    `{slug, name, url, photo}`."""
+    `{slug, name, url, web_url, photo}`."""
 
     url = serializers.HyperlinkedIdentityField(view_name="person-detail", lookup_field="slug")
+    web_url = WebUrlField()
     photo = ImageObjectField(help_text="Their photo, or null.")
 
     class Meta:
         model = Person
-        fields = ["slug", "name", "url", "photo"]
+        fields = ["slug", "name", "url", "web_url", "photo"]
         read_only_fields = fields
 
 
 class PersonDetailSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="person-detail", lookup_field="slug")
+    web_url = WebUrlField()
     photo = ImageObjectField(help_text="Their photo, or null.")
     guides = ReferenceSerializer(
         many=True,
@@ -64,17 +66,18 @@ class PersonDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["slug", "name", "url", "bio", "photo", "guides"]
+        fields = ["slug", "name", "url", "web_url", "bio", "photo", "guides"]
         read_only_fields = fields
 
 
 # What every full shape of a guide starts with, in this order.
-GUIDE_FIELDS = ["id", "url", "title", "slug", "summary", "status", "published_at"]
+GUIDE_FIELDS = ["id", "url", "web_url", "title", "slug", "summary", "status", "published_at"]
 GUIDE_EXTRA_KWARGS = {"status": {"help_text": "Always `published` outside an editor's preview."}}
 
 
 class GuideSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="guide-detail", lookup_field="slug")
+    web_url = WebUrlField()
     author = PersonRefSerializer(read_only=True, allow_null=True)
     tags = TagRefSerializer(many=True, read_only=True)
     cover_image = ImageObjectField(help_text="The guide's cover, or null.")
@@ -95,17 +98,19 @@ class GuideSerializer(serializers.ModelSerializer):
 
 
 # What every shape of a strategy starts with, in this order.
-STRATEGY_FIELDS = ["id", "url", "title", "slug", "position", "summary", "smallest_step"]
+STRATEGY_FIELDS = ["id", "url", "web_url", "title", "slug", "position", "summary", "smallest_step"]
 
 
 class ExerciseInStrategySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
+    web_url = WebUrlField()
 
     class Meta:
         model = Exercise
         fields = [
             "id",
             "url",
+            "web_url",
             "title",
             "slug",
             "position",
@@ -139,6 +144,7 @@ class StrategyInGuideSerializer(serializers.ModelSerializer):
     # The view names what the request includes in the context's `include`.
 
     url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
+    web_url = WebUrlField()
     body_markdown = serializers.CharField(read_only=True, help_text=_ONLY_INCLUDED)
     body_html = serializers.CharField(read_only=True, help_text=_ONLY_INCLUDED)
     exercises = ExerciseInStrategySerializer(many=True, read_only=True, help_text=_ONLY_INCLUDED)
@@ -231,6 +237,7 @@ class GuideDetailSerializer(GuideSerializer):
 
 class StrategySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="strategy-detail", lookup_field="slug")
+    web_url = WebUrlField()
     guide = ReferenceSerializer(read_only=True)
     tags = TagRefSerializer(many=True, read_only=True)
 
@@ -351,6 +358,7 @@ class SearchHitSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="The title (a person's name).")
     slug = serializers.CharField()
     url = serializers.URLField(help_text="The API address of the hit.")
+    web_url = WebUrlField()
     snippet = serializers.CharField(
         help_text="An HTML-escaped extract; only `<mark>` tags, around the matched words."
     )

@@ -18,6 +18,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.http_cache import PublicCacheMixin
+from core.references import web_url
 from core.routing import SLUG_PATTERN
 from strategies import selectors
 from strategies.api import schema
@@ -199,6 +200,7 @@ class SearchView(PublicCacheMixin, APIView):
                 "title": hit.title,
                 "slug": hit.slug,
                 "url": request.build_absolute_uri(hit.path),
+                "web_url": web_url(hit.kind, hit.slug),
                 "snippet": hit.snippet,
                 "rank": hit.rank,
             }

@@ -152,7 +152,7 @@ def test_a_person_has_one_shape_as_author_as_host_and_on_their_page(api_client):
     page = api_client.get("/api/v1/people/teacher/").json()
 
     assert author == host == listed_host
-    assert author.keys() == {"slug", "name", "url", "photo"}
+    assert author.keys() == {"slug", "name", "url", "web_url", "photo"}
     assert author["url"] == "http://testserver/api/v1/people/teacher/"
     assert author["photo"]["alt"] == "Smiling"
     assert page["photo"] == author["photo"]
@@ -178,7 +178,7 @@ def test_a_series_host_is_the_same_person_shape(api_client):
 
     series_host = api_client.get("/api/v1/series/weekly/").json()["host"]
 
-    assert series_host.keys() == {"slug", "name", "url", "photo"}
+    assert series_host.keys() == {"slug", "name", "url", "web_url", "photo"}
     assert [r["width"] for r in series_host["photo"]["renditions"]] == [320]
 
 

@@ -52,6 +52,7 @@ def test_detail_has_utc_and_local_times(api_client, talk):
         "slug": "weekly",
         "title": "Weekly",
         "url": "http://testserver/api/v1/series/weekly/",
+        "web_url": None,
     }
     # A person has one shape everywhere, as a host and as an author.
     assert body["hosts"] == [
@@ -59,14 +60,17 @@ def test_detail_has_utc_and_local_times(api_client, talk):
             "slug": "host",
             "name": "The Host",
             "url": "http://testserver/api/v1/people/host/",
+            "web_url": None,
             "photo": None,
         }
     ]
     api = "http://testserver/api/v1"
     # drafts stay hidden
-    assert body["guides"] == [{"slug": "stuck", "title": "Stuck", "url": f"{api}/guides/stuck/"}]
+    assert body["guides"] == [
+        {"slug": "stuck", "title": "Stuck", "url": f"{api}/guides/stuck/", "web_url": None}
+    ]
     assert body["strategies"] == [
-        {"slug": "act", "title": "Take Action", "url": f"{api}/strategies/act/"}
+        {"slug": "act", "title": "Take Action", "url": f"{api}/strategies/act/", "web_url": None}
     ]
     assert body["reflection_prompt"] == "What did you notice?"
     assert "<script>" not in body["description_html"]

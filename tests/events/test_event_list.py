@@ -185,6 +185,7 @@ def test_list_rows_carry_utc_and_local_times_and_hosts(api_client):
             "slug": "rabbi",
             "name": "A Host",
             "url": "http://testserver/api/v1/people/rabbi/",
+            "web_url": None,
             "photo": None,
         }
     ]

@@ -137,11 +137,13 @@ def written_entries(journal: Journal) -> list[dict]:
                 "slug": strategy.slug,
                 "title": strategy.title,
                 "url": f"{SITE}/api/v1/strategies/{strategy.slug}/",
+                "web_url": None,
             },
             "exercise": {
                 "slug": exercise.slug,
                 "title": exercise.title,
                 "url": f"{SITE}/api/v1/exercises/{exercise.slug}/",
+                "web_url": None,
             },
             "prompt": {
                 "id": prompt.pk,

@@ -38,6 +38,7 @@ def test_an_entry_reads_its_links_as_references_and_may_name_an_event(member_cli
         "slug": strategy.slug,
         "title": strategy.title,
         "url": f"{API}/strategies/{strategy.slug}/",
+        "web_url": None,
     }
     assert body["exercise"]["url"] == f"{API}/exercises/{exercise.slug}/"
     assert body["prompt"] == {
@@ -49,6 +50,7 @@ def test_an_entry_reads_its_links_as_references_and_may_name_an_event(member_cli
         "slug": "kabbalah",
         "title": "The Kabbalah of Psychology",
         "url": f"{API}/events/kabbalah/",
+        "web_url": None,
     }
     assert member_client.get(f"{ENTRIES}{body['id']}/").json() == body
 

@@ -42,7 +42,7 @@ def test_the_detail_links_its_content_by_slug_title_and_url(api_client):
     body = api_client.get(f"{URL}{edition.slug}/").json()
 
     assert [e["title"] for e in body["exercises"]] == ["Second", "First"]
-    assert set(body["exercises"][0]) == {"slug", "title", "url"}
+    assert set(body["exercises"][0]) == {"slug", "title", "url", "web_url"}
     assert body["exercises"][0]["url"].endswith(f"/api/v1/exercises/{exercises[0].slug}/")
     assert body["guide"]["url"].endswith(f"/api/v1/guides/{guide.slug}/")
     assert body["event"]["slug"] == event.slug

@@ -147,3 +147,23 @@ def test_remembered_recommendations_follow_the_members_changes(member, member_cl
     assert saved.status_code == 201, saved.content
     again = home(member_client)["recommendations"]
     assert top["slug"] not in [r["slug"] for r in again]
+
+
+def test_home_names_the_front_end_pages(member, member_client, settings):
+    settings.WEB_URL_TEMPLATES = {
+        "event": "https://app.example/events/{slug}",
+        "strategy": "https://app.example/strategies/{slug}",
+    }
+    strategy = StrategyFactory(slug="walk")
+    EventFactory(slug="soon")
+    CommitmentFactory(owner=member, due_date=TODAY, strategy=strategy)
+    SavedItem.objects.create(owner=member, strategy=strategy)
+
+    body = home(member_client)
+
+    assert body["next_event"]["web_url"] == "https://app.example/events/soon"
+    assert body["commitments_today"][0]["strategy"]["web_url"] == (
+        "https://app.example/strategies/walk"
+    )
+    assert body["saved"][0]["strategy"]["web_url"] == "https://app.example/strategies/walk"
+    assert body["saved"][0]["strategy"]["url"].endswith("/api/v1/strategies/walk/")

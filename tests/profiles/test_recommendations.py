@@ -276,3 +276,18 @@ def test_the_cost_is_one_query_whatever_the_history(
     SavedItem.objects.create(owner=member, guide=library["sleep_guide"])
     with django_assert_num_queries(3):
         assert len(recommend(member_client, limit=50)) > 3
+
+
+def test_recommendations_name_the_front_end_pages(member, member_client, library, settings):
+    settings.WEB_URL_TEMPLATES = {
+        "guide": "https://app.example/guides/{slug}",
+        "strategy": "https://app.example/strategies/{slug}",
+    }
+    SavedItem.objects.create(owner=member, guide=library["sleep_guide"])
+
+    item = keyed(recommend(member_client, limit=50))[("strategy", "wind-down")]
+
+    assert item["web_url"] == "https://app.example/strategies/wind-down"
+    assert item["reason"]["saved"]["web_url"] == "https://app.example/guides/sleep-well"
+    settings.WEB_URL_TEMPLATES = {}
+    assert keyed(recommend(member_client, limit=50))[("strategy", "wind-down")]["web_url"] is None
