@@ -37,10 +37,12 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from core import http_cache
@@ -158,6 +160,13 @@ class LocalPublicCache:
 
 LOCAL = LocalPublicCache()
 http_cache.on_bump(LOCAL.forget_version)
+
+
+@receiver(setting_changed)
+def _forget_on_setting_change(**kwargs: Any) -> None:
+    # Settings change only by a restart in production, which empties this memory too; a
+    # test that overrides one (the front end's URL templates, say) gets the same.
+    LOCAL.clear()
 
 
 def _key(meta: dict) -> tuple[str, ...]:
