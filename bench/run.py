@@ -91,6 +91,11 @@ class Goal:
         return f"≥ {self.ratio:.2f}" if self.ratio is not None else f"≤ {self.ms:.0f} ms"
 
 
+# Rows without a goal that `make bench` leaves out to stay under 10 minutes; `--all`
+# or `--only` with their names measures them.
+OPTIONAL_ROWS = frozenset(
+    {"search_render", "strategies_q_render", "events_upcoming_render", "journal_changes_deep"}
+)
 # Issue 16's goals, by row name.
 GOALS = {
     "guides_list": Goal(ratio=0.80),
@@ -163,6 +168,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
     parser.add_argument("--only", nargs="*", help="Measure only these rows (by name).")
     parser.add_argument("--list", action="store_true", help="Print the row names and stop.")
+    parser.add_argument(
+        "--all", action="store_true", help="Also the optional rows (rendered search etc.)."
+    )
     parser.add_argument("--pool", action="store_true", help="Add the pool comparison.")
     parser.add_argument("--no-readme", action="store_true", help="Leave README.md as it is.")
     seed_args = seeding.parse_args([])
@@ -301,9 +309,13 @@ def _compressed(base: str, target: Target) -> None:
     target.probe_note = f"{encoding}, {size}" if encoding else f"not compressed ({size})"
 
 
-def targets(base: str, bare: str, token: str, names: set[str] | None) -> list[Target]:
+def targets(
+    base: str, bare: str, token: str, names: set[str] | None, *, every: bool = False
+) -> list[Target]:
     def wanted(name: str) -> bool:
-        return names is None or name in names
+        if names is not None:
+            return name in names
+        return every or name not in OPTIONAL_ROWS
 
     def answers(path: str, member: bool = False) -> int:
         return _get_json(base, path, token if member else None)[0]
@@ -604,7 +616,7 @@ def run_targets(
         bases = {"app": app.url, "bare": bare.url}
         ARBITERS.update({app.url: app.process.pid, bare.url: bare.process.pid})
         token = login(app.url)
-        chosen = targets(app.url, bare.url, token, names)
+        chosen = targets(app.url, bare.url, token, names, every=args.all)
         ceiling_target = next(t for t in chosen if t.name == "bare")
         for target in chosen:
             if target.path is None:
@@ -801,7 +813,9 @@ def update_readme(report: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.list:
-        print("\n".join(t.name for t in rows(None, None, None)))
+        for target in rows(None, None, None):
+            optional = " (optional: --all)" if target.name in OPTIONAL_ROWS else ""
+            print(target.name + optional)
         return 0
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
