@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from icalendar import Calendar, Conference, Timezone, vDuration, vText
 from icalendar import Event as ICalEvent
 
@@ -44,6 +45,10 @@ UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "
 CALENDAR_END = b"END:VCALENDAR\r\n"
 # About 1 KB each: at most some 20 MB per process.
 VEVENT_MEMO_SIZE = 20_000
+# Serialised VEVENTs are shared between processes through the cache for this long,
+# under a name made of every value they are made of (see `_vevent_key`).
+VEVENT_SHARED_SECONDS = 7 * 24 * 60 * 60
+VEVENT_SHARED_PREFIX = "vevent:"
 GOOGLE_URL = "https://calendar.google.com/calendar/render"
 OUTLOOK_URL = "https://outlook.live.com/calendar/0/action/compose"
 OFFICE365_URL = "https://outlook.office.com/calendar/0/action/compose"
@@ -190,10 +195,11 @@ class _VeventMemo:
     """Serialised VEVENTs kept in this process, least recently used dropped first.
 
     icalendar takes about a millisecond per event, so a feed of thousands rebuilt after
-    each content change would take seconds; unchanged events are reused instead. Kept
-    in memory rather than in the shared cache: the database cache backend writes keys
-    one by one (thousands of round trips), and a worker rebuilds a feed only after the
-    shared response cache has missed."""
+    each content change would take seconds; unchanged events are reused instead. What
+    this process has not serialised yet it first looks for in the shared cache, in one
+    `get_many` (another worker made it), and what it serialises it shares with one
+    `set_many`: after an edit, whichever worker rebuilds the feed serialises the edited
+    event alone."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -221,15 +227,27 @@ vevent_memo = _VeventMemo(VEVENT_MEMO_SIZE)
 
 
 def _vevents(events: list[Event], url_for: Callable[[Event], str]) -> list[bytes]:
-    parts = []
+    parts: list[bytes | None] = []
+    missing: dict[str, tuple[int, Event, str]] = {}
     for event in events:
         url = url_for(event)
         key = _vevent_key(event, url)
-        if (body := vevent_memo.get(key)) is None:
-            body = _ical_event(event, url=url).to_ical()
-            vevent_memo.put(key, body)
+        body = vevent_memo.get(key)
+        if body is None:
+            missing[key] = (len(parts), event, url)
         parts.append(body)
-    return parts
+    if missing:
+        shared = cache.get_many([VEVENT_SHARED_PREFIX + key for key in missing])
+        made = {}
+        for key, (index, event, url) in missing.items():
+            body = shared.get(VEVENT_SHARED_PREFIX + key)
+            if body is None:
+                body = made[VEVENT_SHARED_PREFIX + key] = _ical_event(event, url=url).to_ical()
+            vevent_memo.put(key, body)
+            parts[index] = body
+        if made:
+            cache.set_many(made, timeout=VEVENT_SHARED_SECONDS)
+    return parts  # type: ignore[return-value]
 
 
 def _compact_utc(moment: datetime) -> str:
