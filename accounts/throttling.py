@@ -8,10 +8,11 @@ import math
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from rest_framework.throttling import SimpleRateThrottle
+
+from core.throttling import CountingRateThrottle
 
 
-class LoginRateThrottle(SimpleRateThrottle):
+class LoginRateThrottle(CountingRateThrottle):
     """`THROTTLE_LOGIN` per client address; the key is the one `ScopedRateThrottle`
     builds for an anonymous request with `throttle_scope = "login"`."""
 

@@ -16,6 +16,13 @@ What this process wrote or deleted during the outage never reached Redis, where 
 older value may still sit (the public content version above all, which a write deletes
 so that every cached response is recomputed). So when Redis answers again, every key
 this process touched meanwhile is deleted there first.
+
+Two callers need Redis itself, not a copy in memory: the throttle counters (one atomic
+script per request, `core.throttling`) and the token cache's revocation check
+(`accounts.token_cache`), which must never trust a process-local answer. They go
+through `on_redis(work)`, which runs `work` with the raw client and raises
+`SharedCacheUnavailable` instead of falling back; each caller then takes its own safe
+path.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -39,6 +47,12 @@ RETRY_SECONDS = 2.0
 FALLBACK_TIMEOUT = 5
 # Keys remembered for deletion on recovery; past this many, the whole prefix goes.
 MAX_TOUCHED_KEYS = 10_000
+
+T = TypeVar("T")
+
+
+class SharedCacheUnavailable(Exception):  # noqa: N818 - a state, not a programming error
+    """Redis did not answer, or this process leaves it alone after a recent failure."""
 
 
 class ResilientRedisCache(RedisCache):
@@ -71,6 +85,18 @@ class ResilientRedisCache(RedisCache):
         except FAILURES as error:
             self._failed(error)
             return False
+
+    def on_redis(self, work: Callable[[Any], T]) -> T:
+        """`work(client)` against Redis itself (keys through `make_key`), or
+        `SharedCacheUnavailable`: never an answer from process memory."""
+        if not self._use_redis():
+            raise SharedCacheUnavailable
+        try:
+            self._answered()
+            return work(self.client.get_client(write=True))
+        except FAILURES as error:
+            self._failed(error)
+            raise SharedCacheUnavailable from error
 
     def _use_redis(self) -> bool:
         return self._down_since is None or time.monotonic() >= self._next_attempt

@@ -15,7 +15,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts import personal_data, selectors, services
@@ -38,6 +37,7 @@ from accounts.models import Device
 from core.http_cache import PRIVATE_NO_STORE, PrivateNoStoreMixin
 from core.pagination import CursorPagination
 from core.routing import ANY_SEGMENT
+from core.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
 REGISTERED_DETAIL = (
     "Check your inbox: we sent a message to this address. If it is new to us, it has a "

@@ -16,7 +16,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from comments import selectors, services
@@ -38,6 +37,7 @@ from comments.moderation import Verdict
 from core.http_cache import PRIVATE_NO_STORE, PrivateNoStoreMixin, PublicCacheMixin
 from core.parsers import JSONParser
 from core.routing import ANY_SEGMENT
+from core.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from strategies.api.help import HELP_CONTENT
 from strategies.models import Guide
 

@@ -12,12 +12,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from core.http_cache import PRIVATE_NO_STORE, PrivateNoStoreMixin, PublicCacheMixin
 from core.parsers import JSONParser
 from core.routing import SLUG_PATTERN
+from core.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from newsletter import selectors, services
 from newsletter.api import schema
 from newsletter.api.serializers import (
