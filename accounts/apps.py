@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = "Members"
+
+    def ready(self) -> None:
+        from accounts import token_cache
+
+        token_cache.register()

@@ -1,17 +1,29 @@
 """Device tokens in the `Authorization` header, as `Token <token>` or `Bearer <token>`.
 
 knox reads one prefix only (`Token`), while most mobile HTTP libraries send `Bearer`
-for any token; both name the same knox token here. The schema documents both."""
+for any token; both name the same knox token here. The schema documents both.
+
+A checked token is kept in process memory for a few seconds and revoked everywhere at
+once (`accounts.token_cache`). knox's sweep of the member's other expired tokens, two
+more queries on every request, runs as a periodic job instead
+(`accounts.tasks.remove_expired_tokens`); an expired token is refused and deleted on
+its own use as before."""
 
 from __future__ import annotations
 
+import binascii
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.crypto import hash_token
+from knox.signals import token_expired
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 from rest_framework.request import Request
+
+from accounts import token_cache
 
 PREFIXES = (b"token", b"bearer")
 
@@ -26,6 +38,28 @@ class TokenAuthentication(KnoxTokenAuthentication):
                 "Invalid Authorization header: send `Bearer <token>` or `Token <token>`."
             )
         return self.authenticate_credentials(parts[1])
+
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+        try:
+            digest = hash_token(token.decode("utf-8"))
+        except (UnicodeDecodeError, TypeError, binascii.Error):
+            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        if (found := token_cache.lookup(digest)) is not None:
+            return found
+        generation = token_cache.generation_before_load(digest)
+        user, auth_token = super().authenticate_credentials(token)
+        token_cache.store(digest, user, auth_token, generation)
+        return user, auth_token
+
+    def _cleanup_token(self, auth_token: Any) -> bool:
+        """Only this token: expired, it is deleted and refused. (knox also deletes the
+        member's other expired tokens here, on every request.)"""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            username = auth_token.user.get_username()
+            auth_token.delete()
+            token_expired.send(sender=self.__class__, username=username, source="auth_token")
+            return True
+        return False
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):

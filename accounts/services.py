@@ -28,6 +28,8 @@ def issue_token(*, user: User, device: str = "") -> tuple[AuthToken, str]:
     At most `TOKEN_LIMIT_PER_USER` live tokens: signing in on one device too many logs
     the least recently created one out, rather than refusing the new sign-in."""
     limit = settings.REST_KNOX["TOKEN_LIMIT_PER_USER"]
+    # Expired tokens first, so they never count against the limit (nor push out a live one).
+    AuthToken.objects.filter(user=user, expiry__lt=dj_timezone.now()).delete()
     stale = AuthToken.objects.filter(user=user).order_by("-created").values("pk")[limit - 1 :]
     AuthToken.objects.filter(pk__in=stale).delete()
     instance, token = AuthToken.objects.create(user=user)

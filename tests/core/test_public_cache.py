@@ -15,10 +15,13 @@ def test_a_member_gets_the_stored_answer_without_a_query(member_client, django_a
     first = member_client.get(URL)
     assert first.status_code == 200
 
-    # Only knox's two: the token with its user, then the member's other tokens (it
-    # deletes expired ones). No content is read.
-    with django_assert_num_queries(2):
+    # The token's second use: loaded once (the token with its member), no content read.
+    with django_assert_num_queries(1):
         again = member_client.get(URL)
+    # From then on the token is checked in memory and the shared cache: no query at all.
+    with django_assert_num_queries(0):
+        third = member_client.get(URL)
+    assert third.content == first.content
 
     assert again.status_code == 200
     assert again.content == first.content

@@ -323,6 +323,44 @@ def test_a_token_revoked_through_one_is_refused_by_both(pair, transactional_db):
         assert _call(server, "GET", "/api/v1/me/", token=other)[0] == 200
 
 
+@pytest.mark.parametrize(
+    ("revoke", "path", "body"),
+    [
+        ("logout", "/api/v1/auth/logout/", None),
+        ("logout-all", "/api/v1/auth/logout-all/", None),
+        ("deletion", "/api/v1/me/delete/", {"password": PASSWORD}),
+    ],
+)
+def test_a_cached_token_revoked_through_one_is_refused_by_the_other(
+    pair, transactional_db, revoke, path, body
+):
+    """Each instance keeps a checked token in memory for a few seconds
+    (accounts/token_cache.py): a revocation through the other ends it at once."""
+    _member(f"cached-{revoke}@example.com")
+    token = _login(pair.a, f"cached-{revoke}@example.com")
+    for _ in range(3):  # seen, loaded, then served from memory
+        assert _call(pair.a, "GET", "/api/v1/me/", token=token)[0] == 200
+
+    assert _call(pair.b, "POST", path, token=token, body=body)[0] == 204
+
+    status, _, payload = _call(pair.a, "GET", "/api/v1/me/", token=token)
+    assert status == 401, payload
+
+
+def test_a_password_changed_through_one_ends_the_cached_tokens_of_the_other(pair, transactional_db):
+    _member("moving@example.com")
+    kept = _login(pair.b, "moving@example.com")
+    cached = _login(pair.a, "moving@example.com")
+    for _ in range(3):
+        assert _call(pair.a, "GET", "/api/v1/me/", token=cached)[0] == 200
+    change = {"password": PASSWORD, "new_password": "an entirely new passphrase"}
+
+    assert _call(pair.b, "POST", "/api/v1/me/password/", token=kept, body=change)[0] == 200
+
+    assert _call(pair.a, "GET", "/api/v1/me/", token=cached)[0] == 401
+    assert _call(pair.a, "GET", "/api/v1/me/", token=kept)[0] == 200
+
+
 class Worker:
     """`manage.py procrastinate worker` in a process of its own: one host's worker."""
 

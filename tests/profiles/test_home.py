@@ -123,18 +123,19 @@ def test_home_costs_the_same_whatever_the_history(
     member, member_client, entries, django_assert_num_queries
 ):
     _history(member, entries)
-    # Authentication: the token with its user, the member's tokens (knox). Then: the
+    # Authentication: the token with its user (knox, on the token's first use). Then: the
     # next event with the reminder flag; today's open commitments; the daily streak
     # and the weekly goal (one statement); what the ranking reads of the member; the
     # recommendations (one statement); the newest saved items; "on this day".
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         body = home(member_client)
     assert len(body["commitments_today"]) == 5
     assert body["saved"]
     assert body["recommendations"]
     assert body["next_event"]
-    # Again with nothing of the member's changed: the ranking is remembered.
-    with django_assert_num_queries(8):
+    # Again with nothing of the member's changed: the ranking is remembered. (The
+    # token's second use loads it once more, one query: accounts.token_cache.)
+    with django_assert_num_queries(7):
         assert home(member_client) == body
 
 
