@@ -195,7 +195,7 @@ class PublicCacheMixin:
     marked private. A view returns True from `bypass_public_cache(request)` to opt a
     request out (draft previews)."""
 
-    _public_cache: tuple[str, str] | None = None
+    _public_cache: tuple[str, str, tuple | None] | None = None
 
     def bypass_public_cache(self, request: HttpRequest) -> bool:
         return False
@@ -208,7 +208,9 @@ class PublicCacheMixin:
         fingerprint = _fingerprint(request)
         response_key = RESPONSE_KEY_PREFIX + fingerprint
         anonymous = is_anonymous_request(request)
-        found = cache.get_many([VERSION_KEY, response_key] if anonymous else [VERSION_KEY])
+        # The stored answer comes in the same round trip for every caller: one with
+        # credentials gets it once authenticated, allowed and within its rate.
+        found = cache.get_many([VERSION_KEY, response_key])
         stored_version = found.get(VERSION_KEY)
         version = _current(ContentVersion(*stored_version) if stored_version else None, now)
         etag = _etag_for(fingerprint, version)
@@ -224,7 +226,7 @@ class PublicCacheMixin:
             response.public_answer = (etag, version)
             return response
 
-        self._public_cache = (response_key, etag)
+        self._public_cache = (response_key, etag, found.get(response_key))
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code != 200:
             return response
@@ -250,8 +252,7 @@ class PublicCacheMixin:
             return
         # Authenticated, allowed and within its rate: the stored bytes, if any, are this
         # caller's answer too.
-        response_key, etag = self._public_cache
-        stored = cache.get(response_key)
+        _, etag, stored = self._public_cache
         if stored is not None and stored[0] == etag:
             hit = _stored_response(stored)
             hit.from_public_cache = True
