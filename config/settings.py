@@ -167,7 +167,10 @@ if env.bool("DATABASE_POOL", default=False):
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Off by default: the check is a `SELECT 1` before the first query of every request.
+    # Without it, a connection the server dropped (a restart) fails the one request that
+    # finds it (a 503 with Retry-After), and Django replaces it before the next.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_HEALTH_CHECKS", default=False)
 # Every wait on the database is bounded, so an outage or a hung server is a 503 within
 # seconds, never a worker held until gunicorn kills it: connecting (libpq), a statement
 # or a lock wait (the server cancels it), and a server that answers nothing at all
