@@ -13,7 +13,7 @@ from rest_framework import serializers
 from accounts import tokens
 from accounts.models import DEVICE_LABEL_MAX_LENGTH, Device, User, UserManager
 from core.serializers import RefuseUnknownFieldsMixin, TimezoneField
-from core.validators import validate_timezone
+from core.validators import validate_one_line, validate_timezone
 
 
 class UserSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
@@ -58,8 +58,9 @@ class RegisterSerializer(serializers.Serializer):
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}
     )
+    # The profile's rule (accounts.models.User), which a sign-up must not get around.
     display_name = serializers.CharField(
-        max_length=80, required=False, allow_blank=True, default=""
+        max_length=80, required=False, allow_blank=True, default="", validators=[validate_one_line]
     )
     timezone = TimezoneField(required=False, default="UTC")
 

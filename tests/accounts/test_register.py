@@ -88,3 +88,16 @@ def test_password_is_stored_hashed(api_client):
     user = User.objects.get()
     assert user.password != GOOD_PASSWORD
     assert user.check_password(GOOD_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_display_name_is_one_line_from_the_start(api_client):
+    # The rule a profile edit keeps (PATCH /me/): a sign-up cannot get around it.
+    body = {"email": "new@example.com", "password": GOOD_PASSWORD, "display_name": "Sam\nBcc: x"}
+    response = api_client.post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [
+        ("control_characters", "display_name")
+    ]
+    assert not User.objects.exists()
