@@ -35,6 +35,7 @@ from core.filters import REVERSED_RANGE, FilterSet, StableOrderingFilter
 from core.http_cache import PrivateNoStoreMixin, PublicCacheMixin
 from core.pagination import CursorPagination, StrictPageSizeMixin
 from core.serializers import UNKNOWN_FIELD_CODE, RefuseUnknownFieldsMixin
+from core.validators import ONE_LINE_PATTERN, validate_one_line
 
 
 class ErrorCode412Enum(models.TextChoices):
@@ -249,6 +250,22 @@ class AutoSchema(StandardizedAutoSchema):
     purpose live in their app's `api/schema.py` (tests/core/test_operation_ids.py lists them).
     """
 
+    # The direction of the serializer being mapped ("request" or "response").
+    _direction = "response"
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        # One-line text (core.validators.validate_one_line) refuses control characters.
+        # Said of requests only: rows written before the rule, or by code that does not
+        # validate (imports, the admin's bulk actions), may still hold them.
+        if (
+            self._direction == "request"
+            and validate_one_line in getattr(field, "validators", ())
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+        ):
+            schema["pattern"] = ONE_LINE_PATTERN
+
     def get_operation_id(self) -> str:
         resource = self._resource_tokens()
         if not resource:
@@ -310,11 +327,22 @@ class AutoSchema(StandardizedAutoSchema):
         a generated client would have to test that `title` is there. Serializers of
         plain data, which may leave keys out (`RecommendationReason`), keep its reading,
         and so do the fields a model serializer gives only when asked for, which it
-        names in `included_fields` (`StrategyInGuide`'s bodies)."""
-        result = super()._map_basic_serializer(serializer, direction)
+        names in `included_fields` (`StrategyInGuide`'s bodies).
+
+        A request body naming a field the serializer does not know is refused
+        (core.serializers.RefuseUnknownFieldsMixin): its schema allows no other property."""
+        outer, self._direction = self._direction, direction
+        try:
+            result = super()._map_basic_serializer(serializer, direction)
+        finally:
+            self._direction = outer
         if direction == "response" and isinstance(serializer, serializers.ModelSerializer):
             optional = set(getattr(serializer, "included_fields", ()))
             result["required"] = sorted(set(result.get("properties", {})) - optional)
+        if direction == "request" and isinstance(
+            force_instance(serializer), RefuseUnknownFieldsMixin
+        ):
+            result["additionalProperties"] = False
         return result
 
     def _get_response_bodies(self, direction="response") -> dict:

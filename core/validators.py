@@ -54,6 +54,8 @@ def validate_timezone(value: str) -> None:
 # C0 and C1 control characters and DEL: a line break in a one-line field ends a mail
 # header or an iCalendar content line early; the others print as nothing.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The same rule as the schema states it (ECMA-262): a value with none of them.
+ONE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f]*$"
 
 
 def validate_one_line(value: str) -> None:

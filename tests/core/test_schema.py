@@ -202,6 +202,47 @@ def test_the_304_is_one_shared_response(schema):
     )
 
 
+def _request_components(schema):
+    for name, component in schema["components"]["schemas"].items():
+        if name.endswith("Request"):
+            yield name, component
+
+
+def test_one_line_text_states_the_characters_it_refuses(schema):
+    import re
+
+    from core.validators import CONTROL_CHARACTERS, ONE_LINE_PATTERN
+
+    # The pattern and the validator agree on every character of the first planes.
+    # (ECMA-262's `$` is the end of the text; Python's `\Z` is.)
+    pattern = re.compile(ONE_LINE_PATTERN.removesuffix("$") + r"\Z")
+    for code in range(0x3000):
+        character = chr(code)
+        refused = bool(CONTROL_CHARACTERS.search(character))
+        assert bool(pattern.search(character)) != refused, hex(code)
+    components = schema["components"]["schemas"]
+    for name, field in [
+        ("PatchedUserRequest", "display_name"),
+        ("JournalEntryCreateRequest", "title"),
+        ("CommitmentCreateRequest", "text"),
+    ]:
+        assert components[name]["properties"][field]["pattern"] == ONE_LINE_PATTERN, name
+    # Only requests: stored rows may predate the rule.
+    assert "pattern" not in components["User"]["properties"]["display_name"]
+
+
+def test_bodies_that_refuse_unknown_fields_allow_no_other_property(schema):
+    # core.serializers.RefuseUnknownFieldsMixin answers `unknown_field` for any other.
+    closed = {
+        name
+        for name, component in _request_components(schema)
+        if component.get("additionalProperties") is False
+    }
+    assert {"InterestsUpdateRequest", "PatchedUserRequest"} <= closed
+    # A body that drops unknown fields stays open.
+    assert "additionalProperties" not in schema["components"]["schemas"]["LoginRequest"]
+
+
 def test_private_reads_document_no_store(schema):
     header = schema["paths"]["/api/v1/me/"]["get"]["responses"]["200"]["headers"]["Cache-Control"]
     if "$ref" in header:
