@@ -51,6 +51,10 @@ WEAK_NEW_PASSWORD = ("invalid", "new_password")
 # Signed tokens: only the server can make one that works.
 BAD_TOKEN = ("invalid", "token")
 EMPTY_ENTRY = ("empty_entry", "non_field_errors")
+# A member's dates end at their today (in their time zone) plus a margin: the clock's
+# call, as an event's start is. JSON Schema has no bound for a `date`.
+ENTRY_DATE_RANGE = ("out_of_range", "entry_date")
+DUE_DATE_RANGE = ("out_of_range", "due_date")
 
 # Operation label -> the (code, attr) of errors that refuse a schema-valid request.
 REFUSALS: dict[str, set[tuple[str, str | None]]] = {
@@ -77,6 +81,7 @@ REFUSALS: dict[str, set[tuple[str, str | None]]] = {
     "PUT /api/v1/me/newsletter/": {("email_unverified", "subscribed")},
     # Reminders are for events that have not started: the clock's call.
     "POST /api/v1/events/{slug}/reminders/": {("already_started", "event")},
+    # (Entry and due dates: see ENTRY_DATE_RANGE, below with the journal's.)
     # A change token above the member's last change was never issued (410).
     "GET /api/v1/journal/changes/": {("change_token_unknown", None)},
     # Rules across fields, with blank text counting as absent: an entry needs a title,
@@ -84,12 +89,13 @@ REFUSALS: dict[str, set[tuple[str, str | None]]] = {
     # strategy or an exercise; a saved item exactly one target. JSON Schema's `anyOf`
     # and `oneOf` over `required` come close, but cannot see that "  " is no title, and
     # drf-spectacular derives neither from a serializer's `validate()`.
-    "POST /api/v1/journal/entries/": {EMPTY_ENTRY},
-    "PUT /api/v1/journal/entries/{id}/": {EMPTY_ENTRY},
-    "PATCH /api/v1/journal/entries/{id}/": {EMPTY_ENTRY},
-    "POST /api/v1/journal/commitments/": {("required", "non_field_errors")},
-    "PUT /api/v1/journal/commitments/{id}/": {("required", "non_field_errors")},
-    "PATCH /api/v1/journal/commitments/{id}/": {("required", "non_field_errors")},
+    "POST /api/v1/journal/entries/": {EMPTY_ENTRY, ENTRY_DATE_RANGE},
+    "PUT /api/v1/journal/entries/{id}/": {EMPTY_ENTRY, ENTRY_DATE_RANGE},
+    "PATCH /api/v1/journal/entries/{id}/": {EMPTY_ENTRY, ENTRY_DATE_RANGE},
+    "POST /api/v1/journal/commitments/{id}/check-in/": {("out_of_range", "entry.entry_date")},
+    "POST /api/v1/journal/commitments/": {("required", "non_field_errors"), DUE_DATE_RANGE},
+    "PUT /api/v1/journal/commitments/{id}/": {("required", "non_field_errors"), DUE_DATE_RANGE},
+    "PATCH /api/v1/journal/commitments/{id}/": {("required", "non_field_errors"), DUE_DATE_RANGE},
     "POST /api/v1/me/saved/": {("one_target", "non_field_errors")},
 }
 # Anywhere:

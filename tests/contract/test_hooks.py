@@ -46,6 +46,14 @@ def assert_schema_valid(openapi, label: str, body: dict | None = None, query=Non
         assert not list(Draft7Validator(schema).iter_errors(typed)), (name, value, schema)
 
 
+def assert_schema_invalid(openapi, label: str, body: dict) -> None:
+    """The body is one the schema refuses: a negative case, which the API must refuse."""
+    operation = _operation(openapi, label)
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    validator = Draft7Validator({**schema, "components": openapi["components"]})
+    assert list(validator.iter_errors(body)), body
+
+
 def _errors(response) -> list[tuple[str, str | None]]:
     return [(error["code"], error["attr"]) for error in response.json()["errors"]]
 
@@ -161,6 +169,31 @@ def _commitment_target(openapi, api_client):
     return body, client_for(_member()).post("/api/v1/journal/commitments/", body, format="json")
 
 
+def _entry_after_tomorrow(openapi, api_client):
+    body = {"body": "Written ahead.", "entry_date": str(timezone.localdate() + timedelta(days=3))}
+    return body, client_for(_member()).post("/api/v1/journal/entries/", body, format="json")
+
+
+def _due_date_too_far(openapi, api_client):
+    from tests.strategies.factories import ExerciseFactory
+
+    body = {"exercise": ExerciseFactory().slug, "due_date": "2999-01-01"}
+    return body, client_for(_member()).post("/api/v1/journal/commitments/", body, format="json")
+
+
+def _check_in_entry_after_tomorrow(openapi, api_client):
+    from tests.strategies.factories import ExerciseFactory
+
+    client = client_for(_member())
+    commitment = client.post(
+        "/api/v1/journal/commitments/", {"exercise": ExerciseFactory().slug}, format="json"
+    ).json()
+    body = {"status": "done", "entry": {"body": "Kept.", "entry_date": "2999-01-01"}}
+    return body, client.post(
+        f"/api/v1/journal/commitments/{commitment['id']}/check-in/", body, format="json"
+    )
+
+
 def _saved_target(openapi, api_client):
     from tests.strategies.factories import GuideFactory, StrategyFactory
 
@@ -193,6 +226,14 @@ REFUSALS = [
     ("POST /api/v1/events/{slug}/reminders/", _reminder, 400, ("already_started", "event")),
     ("GET /api/v1/journal/changes/", _change_token, 410, ("change_token_unknown", None)),
     ("POST /api/v1/journal/entries/", _empty_entry, 400, hooks.EMPTY_ENTRY),
+    ("POST /api/v1/journal/entries/", _entry_after_tomorrow, 400, hooks.ENTRY_DATE_RANGE),
+    ("POST /api/v1/journal/commitments/", _due_date_too_far, 400, hooks.DUE_DATE_RANGE),
+    (
+        "POST /api/v1/journal/commitments/{id}/check-in/",
+        _check_in_entry_after_tomorrow,
+        400,
+        ("out_of_range", "entry.entry_date"),
+    ),
     (
         "POST /api/v1/journal/commitments/",
         _commitment_target,
@@ -207,6 +248,10 @@ SAME_REASON = {
     ("POST /api/v1/me/password/", hooks.WEAK_NEW_PASSWORD),
     ("PUT /api/v1/journal/entries/{id}/", hooks.EMPTY_ENTRY),
     ("PATCH /api/v1/journal/entries/{id}/", hooks.EMPTY_ENTRY),
+    ("PUT /api/v1/journal/entries/{id}/", hooks.ENTRY_DATE_RANGE),
+    ("PATCH /api/v1/journal/entries/{id}/", hooks.ENTRY_DATE_RANGE),
+    ("PUT /api/v1/journal/commitments/{id}/", hooks.DUE_DATE_RANGE),
+    ("PATCH /api/v1/journal/commitments/{id}/", hooks.DUE_DATE_RANGE),
     ("PUT /api/v1/journal/commitments/{id}/", ("required", "non_field_errors")),
     ("PATCH /api/v1/journal/commitments/{id}/", ("required", "non_field_errors")),
 }
@@ -313,6 +358,45 @@ def test_a_number_where_text_belongs_is_a_400():
     assert response.status_code == 400
     assert _errors(response) == [("invalid", "display_name")]
     assert client.patch("/api/v1/me/", {"display_name": "0"}, format="json").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("label", "path", "method", "field"),
+    [
+        ("PATCH /api/v1/me/", "/api/v1/me/", "patch", "display_name"),
+        ("POST /api/v1/journal/entries/", "/api/v1/journal/entries/", "post", "title"),
+    ],
+)
+@pytest.mark.parametrize("character", ["\x07", "\x1b", "\x7f", "\x85", "\u009f"])
+def test_a_control_character_in_one_line_text_is_outside_the_schema(  # noqa: PLR0917
+    openapi, label, path, method, field, character
+):
+    """So the API's `control_characters` refusal needs no excuse: the schema's pattern
+    rules such text out, and the API refuses what the schema rules out."""
+    client = client_for(_member())
+    text = f"Small{character}steps"
+    assert_schema_invalid(openapi, label, {field: text})
+    response = getattr(client, method)(path, {field: text}, format="json")
+    assert response.status_code == 400, response.content
+    assert _errors(response) == [("control_characters", field)]
+    assert_schema_valid(openapi, label, {field: "Small steps, ünïcode — fine"})
+    response = getattr(client, method)(path, {field: "Small steps, ünïcode — fine"}, format="json")
+    assert response.status_code in {200, 201}, response.content
+
+
+@pytest.mark.django_db
+def test_a_field_the_body_does_not_take_is_outside_the_schema(openapi):
+    """`PUT /me/interests/` refuses a field it does not know (`unknown_field`): its
+    request schema allows no other property, so no valid case names one."""
+    body = {"tags": [], "colour": "blue"}
+    assert_schema_invalid(openapi, "PUT /api/v1/me/interests/", body)
+    client = client_for(_member())
+    response = client.put("/api/v1/me/interests/", body, format="json")
+    assert response.status_code == 400
+    assert _errors(response) == [("unknown_field", "non_field_errors")]
+    assert_schema_valid(openapi, "PUT /api/v1/me/interests/", {"tags": []})
+    assert client.put("/api/v1/me/interests/", {"tags": []}, format="json").status_code == 200
 
 
 @pytest.mark.parametrize(
