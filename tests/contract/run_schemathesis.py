@@ -4,6 +4,7 @@
     CONTRACT_MAX_EXAMPLES=500 .venv/bin/python tests/contract/run_schemathesis.py
     CONTRACT_MAX_TIME=1800 .venv/bin/python tests/contract/run_schemathesis.py
     CONTRACT_SEED=random .venv/bin/python tests/contract/run_schemathesis.py
+    .venv/bin/python tests/contract/run_schemathesis.py --production   # phase 2 only (CI)
     .venv/bin/python tests/contract/run_schemathesis.py --fuzz-minutes 20   # make fuzz
 
 It creates a database of its own (`bt_contract`, dropped afterwards) on the server the
@@ -16,10 +17,13 @@ through the API, then runs every operation of `/api/schema/`:
    but the two sign-outs, which would end the member's token halfway, and the
    deprecated `DELETE /me/`), then the sign-outs and `POST /me/delete/` as a second
    member;
-2. with CONTRACT_PRODUCTION=1, as in production: the shipped throttles and worker
-   recycling, Redis as the cache (a `redis-server` of its own; skipped without one),
-   a shorter run, anonymous and member. 429s are then answers like any other, and
-   must match the schema.
+2. with CONTRACT_PRODUCTION=1 (after phase 1) or `--production` (alone, as CI runs
+   it), as in production: the shipped throttles and worker recycling, Redis as the
+   cache and throttle store, a shorter run (CONTRACT_PRODUCTION_MAX_EXAMPLES),
+   anonymous and member. 429s are then answers like any other, and must match the
+   schema. The Redis is CONTRACT_REDIS_URL's (keys under a prefix of this run's own,
+   so earlier runs' counts do not carry over), else a `redis-server` of its own;
+   without either the phase is skipped.
 
 CI keeps a fixed seed, so its verdict is reproducible. `--fuzz-minutes N` (`make fuzz`)
 runs phase 1 over and over with a new random seed each round until N minutes are
@@ -30,6 +34,7 @@ run reported a failure and gunicorn logged no traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -62,6 +67,9 @@ MAX_TIME = os.environ.get("CONTRACT_MAX_TIME", "")
 # A fixed seed keeps CI's verdict reproducible; CONTRACT_SEED=random explores new data.
 SEED = os.environ.get("CONTRACT_SEED", "20261126")
 PHASES = os.environ.get("CONTRACT_PHASES", "examples,coverage,fuzzing,stateful")
+# Phase 2 leaves out the coverage phase (boundary values, the same schema and code as
+# phase 1's), so the production-like run stays short; 429s come up while fuzzing.
+PRODUCTION_PHASES = os.environ.get("CONTRACT_PRODUCTION_PHASES", "examples,fuzzing,stateful")
 # Every check but three:
 # - positive_data_acceptance runs as `positive_data_acceptance_with_reasons`
 #   (tests/contract/hooks.py): the same check, but a refusal for a reason no schema can
@@ -155,6 +163,7 @@ def schemathesis(
     seed: str = SEED,
     max_examples: int = MAX_EXAMPLES,
     max_time: str = MAX_TIME,
+    phases: str = PHASES,
 ) -> Outcome:
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
@@ -165,7 +174,7 @@ def schemathesis(
         "--url",
         base_url,
         "--phases",
-        PHASES,
+        phases,
         "--checks",
         ",".join(CHECKS),
         "--max-examples",
@@ -248,7 +257,7 @@ def _tracebacks(server: Gunicorn) -> int:
 
 
 def contract(env: dict[str, str], report_dir: Path) -> tuple[list[Outcome], int]:
-    """What CI runs: phase 1 with the fixed seed, then phase 2, as in production."""
+    """Phase 1 with the fixed seed, then (CONTRACT_PRODUCTION=1) phase 2."""
     outcomes, tracebacks = [], 0
     with Gunicorn(
         port=free_port(PORTS),
@@ -259,26 +268,47 @@ def contract(env: dict[str, str], report_dir: Path) -> tuple[list[Outcome], int]
         outcomes += _member_runs(server, report_dir, "")
         outcomes.append(_revoking_run(server, report_dir))
     tracebacks += _tracebacks(server)
-    # Off by default until the schema defects it finds are fixed (README, "Contract tests").
-    if os.environ.get("CONTRACT_PRODUCTION", "0") != "1":
-        return outcomes, tracebacks
-    if not redis_harness.available():
-        print("== no redis-server: the production-like phase is skipped")
-        return outcomes, tracebacks
-    with redis_harness.RedisServer.on_free_port(REDIS_PORTS) as redis:
+    if os.environ.get("CONTRACT_PRODUCTION", "0") == "1":
+        more, more_tracebacks = production(env, report_dir)
+        outcomes += more
+        tracebacks += more_tracebacks
+    return outcomes, tracebacks
+
+
+def production(env: dict[str, str], report_dir: Path) -> tuple[list[Outcome], int]:
+    """Phase 2: the shipped throttles and recycling, Redis as cache and throttle store."""
+    if url := os.environ.get("CONTRACT_REDIS_URL"):
+        redis = contextlib.nullcontext(url)
+        # A prefix of this run's own: no key (a throttle count) of an earlier run applies.
+        env = {**env, "CACHE_KEY_PREFIX": f"contract-{secrets.token_hex(4)}"}
+    elif redis_harness.available():
+        redis = _own_redis()
+    else:
+        print("== no CONTRACT_REDIS_URL and no redis-server: the production phase is skipped")
+        return [], 0
+    with redis as redis_url:
         server = Gunicorn(
             port=free_port(PORTS),
-            env={**env, "REDIS_URL": redis.url},
+            env={**env, "REDIS_URL": redis_url},
             workers=2,
             log_path=report_dir / "gunicorn-production.log",
         )
         server.env.pop("GUNICORN_MAX_REQUESTS")  # recycling as shipped
         with server:
-            outcomes += _member_runs(
-                server, report_dir, "-production", max_examples=PRODUCTION_MAX_EXAMPLES
+            outcomes = _member_runs(
+                server,
+                report_dir,
+                "-production",
+                max_examples=PRODUCTION_MAX_EXAMPLES,
+                phases=PRODUCTION_PHASES,
             )
-        tracebacks += _tracebacks(server)
-    return outcomes, tracebacks
+    return outcomes, _tracebacks(server)
+
+
+@contextlib.contextmanager
+def _own_redis():
+    with redis_harness.RedisServer.on_free_port(REDIS_PORTS) as redis:
+        yield redis.url
 
 
 def fuzz(env: dict[str, str], report_dir: Path, minutes: float) -> tuple[list[Outcome], int]:
@@ -316,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="Random seeds, round after round, for this long (make fuzz).",
     )
+    parser.add_argument(
+        "--production",
+        action="store_true",
+        help="Only the production-like phase: shipped throttles, recycling, Redis.",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     url = database_url(os.environ.get("CONTRACT_DATABASE", "bt_contract"))
@@ -327,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         prepare_database(env, sample_content=os.environ.get("CONTRACT_SAMPLE_CONTENT") != "0")
         if args.fuzz_minutes:
             outcomes, tracebacks = fuzz(env, report_dir, args.fuzz_minutes)
+        elif args.production:
+            outcomes, tracebacks = production(env, report_dir)
         else:
             outcomes, tracebacks = contract(env, report_dir)
     finally:
