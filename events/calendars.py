@@ -24,6 +24,8 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from icalendar import Calendar, Conference, Timezone, vDuration, vText
 from icalendar import Event as ICalEvent
 
@@ -144,17 +146,20 @@ def build_calendar(
         if source_url:
             calendar.add("SOURCE", source_url, parameters={"VALUE": "URI"})
 
-    events = list(events)
+    if isinstance(events, QuerySet):
+        spans, vevents = _feed_vevents(events, url_for)
+    else:
+        events = list(events)
+        spans = [(e.timezone, e.local_start.year, e.local_end.year) for e in events]
+        vevents = _vevents(events, url_for)
     # One VTIMEZONE per zone used, covering the years of the file, before the events.
     years: dict[str, tuple[int, int]] = {}
-    for event in events:
-        if event.timezone in UTC_ZONES:
+    for tzid, first_year, last_year in spans:
+        if tzid in UTC_ZONES:
             continue
-        first, last = event.local_start.year, event.local_end.year
-        if known := years.get(event.timezone):
-            first, last = min(first, known[0]), max(last, known[1])
-        years[event.timezone] = (first, last)
-    if not events:
+        known = years.get(tzid, (first_year, last_year))
+        years[tzid] = (min(first_year, known[0]), max(last_year, known[1]))
+    if not spans:
         # RFC 5545 wants at least one component; an empty feed carries our default
         # zone rather than being a file strict parsers refuse.
         this_year = datetime.now(UTC).year
@@ -164,7 +169,7 @@ def build_calendar(
     head = calendar.to_ical()
     if not head.endswith(CALENDAR_END):
         raise RuntimeError("icalendar changed how it ends a calendar; update build_calendar.")
-    return head[: -len(CALENDAR_END)] + b"".join(_vevents(events, url_for)) + CALENDAR_END
+    return head[: -len(CALENDAR_END)] + b"".join(vevents) + CALENDAR_END
 
 
 def _vevent_key(event: Event, url: str) -> str:
@@ -224,6 +229,72 @@ class _VeventMemo:
 
 
 vevent_memo = _VeventMemo(VEVENT_MEMO_SIZE)
+
+
+# A feed names each event in SQL by every column `_vevent_key` reads (a row's text
+# form tells NULL from empty), with the years its start and end fall in locally, so
+# that only the events not serialised yet are loaded as models: building thousands of
+# model instances to find the one that changed cost most of a rebuild.
+_FEED_KEY_SQL = (
+    "md5(ROW(events_event.id, events_event.uid, events_event.title,"
+    " events_event.description_markdown, events_event.starts_at, events_event.ends_at,"
+    " events_event.timezone, events_event.status, events_event.sequence,"
+    " events_event.location, events_event.stream_url, events_event.podcast_url,"
+    " events_event.recording_url, events_event.created_at, events_event.updated_at)::text)"
+)
+_LOCAL_YEAR_SQL = "EXTRACT(year FROM events_event.{column} AT TIME ZONE events_event.timezone)::int"
+
+
+class _Slug:
+    """What `url_for` reads of an event (its slug), for a feed's rows."""
+
+    __slots__ = ("slug",)
+
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+
+
+def _feed_vevents(
+    events: QuerySet[Event], url_for: Callable[[Event], str]
+) -> tuple[list[tuple[str, int, int]], list[bytes]]:
+    rows = list(
+        events.annotate(
+            # Constant SQL, no input in it.
+            vevent_key=RawSQL(_FEED_KEY_SQL, []),  # noqa: S611
+            first_year=RawSQL(_LOCAL_YEAR_SQL.format(column="starts_at"), []),  # noqa: S611
+            last_year=RawSQL(_LOCAL_YEAR_SQL.format(column="ends_at"), []),  # noqa: S611
+        ).values_list("pk", "slug", "timezone", "first_year", "last_year", "vevent_key")
+    )
+    parts: list[bytes | None] = []
+    missing: dict[str, tuple[int, int, str]] = {}
+    for pk, slug, _, _, _, row_key in rows:
+        url = url_for(_Slug(slug))  # type: ignore[arg-type]
+        key = f"row:{row_key}:{url}"
+        body = vevent_memo.get(key)
+        if body is None:
+            missing[key] = (len(parts), pk, url)
+        parts.append(body)
+    if missing:
+        shared = cache.get_many([VEVENT_SHARED_PREFIX + key for key in missing])
+        unmade = {
+            pk: (key, index, url)
+            for key, (index, pk, url) in missing.items()
+            if VEVENT_SHARED_PREFIX + key not in shared
+        }
+        for key, (index, _, _) in missing.items():
+            if (body := shared.get(VEVENT_SHARED_PREFIX + key)) is not None:
+                vevent_memo.put(key, body)
+                parts[index] = body
+        made = {}
+        for event in events.filter(pk__in=list(unmade)) if unmade else ():
+            key, index, url = unmade[event.pk]
+            body = made[VEVENT_SHARED_PREFIX + key] = _ical_event(event, url=url).to_ical()
+            vevent_memo.put(key, body)
+            parts[index] = body
+        if made:
+            cache.set_many(made, timeout=VEVENT_SHARED_SECONDS)
+    spans = [(tzid, first, last) for _, _, tzid, first, last, _ in rows]
+    return spans, parts  # type: ignore[return-value]
 
 
 def _vevents(events: list[Event], url_for: Callable[[Event], str]) -> list[bytes]:

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from icalendar import Calendar
 
-from events.models import EventStatus
+from events.models import Event, EventStatus
 from tests.events.factories import EventFactory, SeriesFactory
 from tests.events.ics import events_by_summary, parse
 
@@ -248,3 +248,28 @@ def test_cached_vevents_give_exactly_what_icalendar_writes(sample_talk):
     assert cold == warm == rebuilt.to_ical()
     events[0].title = "Renamed"  # a changed event is serialised again, not read back
     assert b"SUMMARY:Renamed" in build()
+
+
+def test_a_feed_from_its_rows_is_byte_identical_and_follows_every_edit(sample_talk):
+    """A feed (a queryset) names its events by their columns in SQL and loads only the
+    ones not serialised yet; it writes exactly the bytes of a build from the models,
+    and an edit that bypasses `save()` is never answered from an old VEVENT."""
+    from events import calendars
+
+    EventFactory(title="second", status=EventStatus.CANCELLED, timezone="Asia/Tokyo")
+
+    def url_for(event):
+        return f"https://api.example.org/api/v1/events/{event.slug}/"
+
+    def build(events):
+        return calendars.build_calendar(events, url_for=url_for, uid="u@x", name="Feed")
+
+    feed = Event.objects.order_by("starts_at", "id")
+    calendars.vevent_memo.clear()
+    assert build(feed) == build(list(feed.all()))
+    calendars.vevent_memo.clear()
+    assert build(feed) == build(list(feed.all()))  # from the shared cache this time
+    Event.objects.filter(pk=sample_talk.pk).update(title="Renamed quietly")
+    rebuilt = build(feed)
+    assert b"Renamed quietly" in rebuilt
+    assert rebuilt == build(list(feed.all()))
