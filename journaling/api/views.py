@@ -107,13 +107,11 @@ class VersionedRecordViewSet(PrivateJournalMixin, viewsets.ModelViewSet):
     def expected_versions(self) -> frozenset[int] | None:
         return expected_versions(self.request.headers.get("If-Match"))
 
-    def record_response(self, pk: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
+    def record_response(self, pk: Any) -> Response:
         # Read after the write's commit: a concurrent delete may have removed it since.
         record = get_object_or_404(self.get_queryset(), pk=pk)
         serializer = self.serializer_class(record, context=self.get_serializer_context())
-        return Response(
-            serializer.data, status=status_code, headers={"ETag": quote_etag(record.version)}
-        )
+        return Response(serializer.data, headers={"ETag": quote_etag(record.version)})
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
