@@ -185,14 +185,13 @@ def search_exercises(query: SearchQuery, limit: int) -> list[SearchHit]:
 
 
 def register_sources() -> None:
-    published = {model: model.objects.published for model in (Guide, Strategy, Exercise)}
     for kind, search, model in (
         ("guide", search_guides, Guide),
         ("strategy", search_strategies, Strategy),
         ("exercise", search_exercises, Exercise),
     ):
         register_search_source(
-            SearchSource(kind=kind, search=search, count=counter(published[model]))
+            SearchSource(kind=kind, search=search, count=counter(model.objects.published))
         )
     register_search_source(
         SearchSource(
