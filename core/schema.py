@@ -163,42 +163,36 @@ def get_doc_text(doc: str) -> str:
     return inspect.cleandoc(doc).strip()
 
 
+def header(name: str, description: str, *, response: list[int] | None = None) -> OpenApiParameter:
+    """A text header: one the request may send, or, given `response`, one the answers
+    with those statuses carry."""
+    return OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description=description,
+        response=response or False,
+    )
+
+
 # Public content (core.http_cache.PublicCacheMixin): conditional requests and validators.
 NOT_MODIFIED = "304"
 PUBLIC_CACHE_PARAMETERS = [
-    OpenApiParameter(
-        "If-None-Match",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description="An `ETag` you hold: 304 if current.",
-    ),
-    OpenApiParameter(
-        "If-Modified-Since",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description="A `Last-Modified` you hold: 304 if unchanged.",
-    ),
-    OpenApiParameter(
+    header("If-None-Match", "An `ETag` you hold: 304 if current."),
+    header("If-Modified-Since", "A `Last-Modified` you hold: 304 if unchanged."),
+    header(
         "ETag",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
+        "Names this version of the answer; send it back as `If-None-Match`.",
         response=[200, 304],
-        description="Names this version of the answer; send it back as `If-None-Match`.",
     ),
-    OpenApiParameter(
-        "Last-Modified",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        response=[200, 304],
-        description="When public content last changed (an HTTP date).",
+    header(
+        "Last-Modified", "When public content last changed (an HTTP date).", response=[200, 304]
     ),
-    OpenApiParameter(
+    header(
         "Cache-Control",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        response=[200, 304],
-        description="`public, max-age=<up to 60>` for an anonymous request; "
+        "`public, max-age=<up to 60>` for an anonymous request; "
         "`private, max-age=0, must-revalidate` for one with credentials.",
+        response=[200, 304],
     ),
 ]
 NOT_MODIFIED_DESCRIPTION = (
@@ -207,12 +201,10 @@ NOT_MODIFIED_DESCRIPTION = (
 )
 # A member's data (core.http_cache.PrivateNoStoreMixin): no cache may keep it.
 PRIVATE_CACHE_PARAMETERS = [
-    OpenApiParameter(
+    header(
         "Cache-Control",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
+        "`private, no-store`: a member's data, kept by no cache.",
         response=[200, 201, 202, 204],
-        description="`private, no-store`: a member's data, kept by no cache.",
     ),
 ]
 

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -24,7 +23,7 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from core.schema import ErrorResponse412Serializer
+from core.schema import ErrorResponse412Serializer, header
 from journaling.api.serializers import (
     ChangeFeedQuerySerializer,
     ChangeFeedSerializer,
@@ -44,29 +43,18 @@ from journaling.errors import ErrorResponse409Serializer, ErrorResponse410Serial
 Decorator = Callable[[type], type]
 WRITES = ["create", "update", "partial_update"]
 
-IF_MATCH = OpenApiParameter(
+IF_MATCH = header(
     "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        'The `ETag` you last read (the version, e.g. `"3"`). If the record changed since, '
-        "nothing is written and the answer is 412. Leave it out to write regardless."
-    ),
+    'The `ETag` you last read (the version, e.g. `"3"`). If the record changed since, '
+    "nothing is written and the answer is 412. Leave it out to write regardless.",
 )
-IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="The `ETag` you hold; 304 with no body if the record has not changed.",
+IF_NONE_MATCH = header(
+    "If-None-Match", "The `ETag` you hold; 304 with no body if the record has not changed."
 )
-ETAG = OpenApiParameter(
+ETAG = header(
     "ETag",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
+    'The record\'s version, quoted (`"3"`); send it back in `If-Match`.',
     response=[200, 201, 304],
-    description='The record\'s version, quoted (`"3"`); send it back in `If-Match`.',
 )
 STALE = OpenApiResponse(
     ErrorResponse412Serializer, description="`If-Match` names an older version."
