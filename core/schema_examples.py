@@ -80,7 +80,13 @@ TEXT_EXAMPLES = {
         "DTSTART:20260314T093000Z\r\nDTEND:20260314T103000Z\r\nSUMMARY:Small steps\r\n"
         "END:VEVENT\r\nEND:VCALENDAR\r\n"
     ),
-    "text/csv": "entry_date,title,body\r\n2026-03-14,Small steps,Done before lunch.\r\n",
+    # The journal export's columns (journaling.export.CSV_COLUMNS; a test keeps them equal).
+    "text/csv": (
+        "id,entry_date,title,body,strategy,exercise,prompt,event,commitment,tags,"
+        "mood_before,mood_after,version,created_at,updated_at\r\n"
+        "3f2b8c1e-4a6d-4e21-9b0f-6c7d8e9fa012,2026-03-14,Small steps,Done before lunch.,"
+        "small-steps,,,,,,4,7,1,2026-03-14T12:00:00Z,2026-03-14T12:00:00Z\r\n"
+    ),
     "text/markdown": "# Journal\n\n## 2026-03-14: Small steps\n\nDone before lunch.\n",
 }
 STATUS_DESCRIPTIONS = {

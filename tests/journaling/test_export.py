@@ -373,3 +373,17 @@ def test_an_empty_journal_exports_cleanly(member_client):
     assert streamed(member_client.get(f"{EXPORT}?format=markdown")).endswith(
         "\n\n# Commitments\n\n"
     )
+
+
+def test_the_schema_example_of_the_csv_export_has_its_columns(api_client):
+    # A client reads the example to learn the file: it must name the real columns.
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    examples = [
+        content["example"]
+        for operation in schema["paths"][EXPORT].values()
+        for response in operation.get("responses", {}).values()
+        for media, content in response.get("content", {}).items()
+        if media == "text/csv"
+    ]
+    assert examples
+    assert all(example.split("\r\n")[0] == ",".join(CSV_COLUMNS) for example in examples)
