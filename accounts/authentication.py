@@ -24,6 +24,7 @@ from rest_framework.authentication import get_authorization_header
 from rest_framework.request import Request
 
 from accounts import token_cache
+from core.throttling import PRECOUNTED, UserRateThrottle
 
 PREFIXES = (b"token", b"bearer")
 
@@ -37,14 +38,19 @@ class TokenAuthentication(KnoxTokenAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Invalid Authorization header: send `Bearer <token>` or `Token <token>`."
             )
-        return self.authenticate_credentials(parts[1])
+        return self.authenticate_credentials(parts[1], request)
 
-    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+    def authenticate_credentials(self, token: bytes, request: Request | None = None):
         try:
             digest = hash_token(token.decode("utf-8"))
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        if (found := token_cache.lookup(digest)) is not None:
+        found, counted = token_cache.lookup(digest, _user_rate_counter(request))
+        if counted:
+            # The member's request is counted (one round trip with the check above):
+            # the view's `UserRateThrottle` takes this count instead of counting again.
+            setattr(request, PRECOUNTED, counted)
+        if found is not None:
             return found
         generation = token_cache.generation_before_load(digest)
         user, auth_token = super().authenticate_credentials(token)
@@ -60,6 +66,24 @@ class TokenAuthentication(KnoxTokenAuthentication):
             token_expired.send(sender=self.__class__, username=username, source="auth_token")
             return True
         return False
+
+
+def _user_rate_counter(request: Request | None):
+    """For a view throttled per member (`UserRateThrottle`): the member's id -> that
+    throttle's key and window, so the token check can count the request. None for a
+    view without it: nothing is counted that the view would not count."""
+    context = getattr(request, "parser_context", None) or {}
+    view = context.get("view")
+    classes = getattr(view, "throttle_classes", ())
+    if not any(isinstance(c, type) and issubclass(c, UserRateThrottle) for c in classes):
+        return None
+    throttle = UserRateThrottle()
+    if throttle.rate is None:
+        return None
+    return lambda user_id: (
+        throttle.cache_format % {"scope": throttle.scope, "ident": user_id},
+        throttle.duration,
+    )
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):

@@ -6,6 +6,9 @@ each process keeps what it found, by the token's digest (never the token itself)
 cache: the member's *generation*, a random value under `auth-generation:<member id>`
 that every revocation deletes. An entry is good only while the generation it was
 loaded under is still the one in Redis; an absent generation matches nothing.
+For a view throttled per member, the same Redis script also counts the request for
+`UserRateThrottle` (`core.throttling.read_and_count`), so a cached token and its rate
+cost one round trip together.
 
 What deletes a member's generation (signals, `register()`): any token of theirs
 deleted (logout, logout-all, a password change, a device signed out, the oldest device
@@ -40,6 +43,7 @@ import copy
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,6 +54,7 @@ from django.db.models import signals
 from django.utils import timezone
 
 from core.cache import SharedCacheUnavailable
+from core.throttling import read_and_count
 
 LIFETIME = 5.0
 MAX_ENTRIES = 10_000
@@ -57,6 +62,7 @@ GENERATION_KEY = "auth-generation:{user_id}"
 GENERATION_TIMEOUT = 24 * 60 * 60
 
 clock = time.monotonic  # tests move it
+Counter = Callable[[int], tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -100,26 +106,36 @@ def _shared_get_or_create(key: str) -> Any:
     return cache.get(key)
 
 
-def lookup(digest: str) -> tuple[Any, Any] | None:
+def lookup(digest: str, counter: Counter | None = None) -> tuple[tuple[Any, Any] | None, dict]:
     """(user, token) for a digest checked less than `LIFETIME` seconds ago and not
-    revoked since, else None. Each caller gets its own copies of the rows."""
+    revoked since, else None; each caller gets its own copies of the rows. With a
+    `counter` (the member's id -> a throttle's key and window), the member's request is
+    counted in the same round trip: the counts made, {key: (count, seconds left)}."""
     entry = _entries.get(digest)
     if entry is None or entry.generation is None:
-        return None
+        return None, {}
     if clock() - entry.loaded_at >= LIFETIME:
-        return None
+        return None, {}
     if entry.expiry is not None and entry.expiry < timezone.now():
-        return None
+        return None, {}
+    counted: dict = {}
     try:
-        current = _shared_get(_key(entry.user_id))
+        if counter is not None and hasattr(cache, "on_redis"):
+            counter_key, window = counter(entry.user_id)
+            current, count, left = read_and_count(
+                _key(entry.user_id), counter_key, window, cache=cache
+            )
+            counted[counter_key] = (count, left)
+        else:
+            current = _shared_get(_key(entry.user_id))
     except SharedCacheUnavailable:
-        return None
+        return None, counted
     if current is None or current != entry.generation:
-        return None
+        return None, counted
     user = copy.copy(entry.user)
     token = copy.copy(entry.token)
     token._state.fields_cache["user"] = user
-    return user, token
+    return (user, token), counted
 
 
 def generation_before_load(digest: str) -> Any:

@@ -14,6 +14,11 @@ a sliding log): a client can send a full rate just before a window ends and anot
 just after. The scopes, rates and cache keys are DRF's, so settings, views and tests
 name them as before.
 
+A caller that talks to Redis anyway before the throttles run may count in the same
+round trip (`read_and_count`: the token check of `accounts.token_cache` reads a key and
+counts the member's request at once) and leave the result on the request
+(`PRECOUNTED`), which the throttle then uses instead of counting again.
+
 Without Redis (the database cache, a process's memory while Redis is down, the test
 suite's local memory) the same counter is kept through the Django cache API, read and
 written back as DRF did; while Redis is down each process counts for itself
@@ -41,6 +46,40 @@ if left < 0 then
 end
 return {count, left}
 """
+
+
+# KEYS[1] a key to read, KEYS[2] the counter; ARGV[1] the window in ms.
+# Returns {value or false, count, ms left in the window}.
+READ_AND_COUNT_SCRIPT = """
+local value = redis.call('GET', KEYS[1])
+local count = redis.call('INCR', KEYS[2])
+local left = redis.call('PTTL', KEYS[2])
+if left < 0 then
+    redis.call('PEXPIRE', KEYS[2], ARGV[1])
+    left = tonumber(ARGV[1])
+end
+return {value, count, left}
+"""
+# The attribute of a DRF request holding counts already made: {cache key: (count, left)}.
+PRECOUNTED = "_precounted_requests"
+
+
+def read_and_count(read_key: str, counter_key: str, window: int, *, cache: Any) -> tuple:
+    """In one round trip to Redis: the raw value at `read_key` (None if absent), and
+    one request counted in `counter_key` (as `count_request`). Redis only: raises
+    `SharedCacheUnavailable` for any other cache, or while Redis is down."""
+    if not hasattr(cache, "on_redis"):
+        raise SharedCacheUnavailable
+
+    def work(client: Any) -> tuple:
+        script = getattr(cache, "_read_and_count_script", None)
+        if script is None:
+            script = cache._read_and_count_script = client.register_script(READ_AND_COUNT_SCRIPT)
+        keys = [cache.make_key(read_key), cache.make_key(counter_key)]
+        value, count, left_ms = script(keys=keys, args=[window * 1000], client=client)
+        return value, int(count), int(left_ms) / 1000
+
+    return cache.on_redis(work)
 
 
 def count_request(key: str, window: int, *, cache: Any = None) -> tuple[int, float]:
@@ -85,7 +124,11 @@ class CountingRateThrottle(throttling.SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        count, left = count_request(self.key, self.duration, cache=self.cache)
+        precounted = getattr(request, PRECOUNTED, None)
+        if precounted and self.key in precounted:
+            count, left = precounted.pop(self.key)
+        else:
+            count, left = count_request(self.key, self.duration, cache=self.cache)
         if count <= self.num_requests:
             return True
         self._wait = left

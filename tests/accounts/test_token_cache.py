@@ -154,7 +154,7 @@ def test_a_view_changing_request_user_does_not_change_the_cache(member):
     _, token = issue_token(user=member)
     client = _client(token)
     _warm(client)
-    user, _ = token_cache.lookup(next(iter(token_cache._entries)))
+    (user, _), _ = token_cache.lookup(next(iter(token_cache._entries)))
     user.display_name = "Changed in memory only"
 
     assert client.get(ME).json()["display_name"] == member.display_name
@@ -261,5 +261,36 @@ def test_a_revocation_in_an_outage_reaches_redis_when_it_answers(member, redis_c
 
     token_cache._entries.update(other_process)
 
-    assert token_cache.lookup(next(iter(other_process))) is None
+    assert token_cache.lookup(next(iter(other_process)))[0] is None
     assert client.get(ME).status_code == 401
+
+
+def test_the_check_and_the_members_count_are_one_round_trip(member, redis_cache, monkeypatch):
+    """On Redis, a cached token's check also counts the member's request for the
+    view's `UserRateThrottle` (core.throttling.read_and_count): counted once, not twice,
+    and the rate and `Retry-After` hold as before."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from core.throttling import CountingRateThrottle, read_and_count
+
+    read_and_count("unrelated", "unrelated-count", 60, cache=token_cache.cache)  # script loaded
+    monkeypatch.setattr(CountingRateThrottle, "cache", token_cache.cache)
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "user", "4/min")
+    _, token = issue_token(user=member)
+    client = _client(token)
+    _warm(client)  # two requests counted
+    sent = []
+    client_class = type(token_cache.cache.client.get_client(write=True))
+    execute = client_class.execute_command
+    monkeypatch.setattr(
+        client_class,
+        "execute_command",
+        lambda self, *args, **kwargs: sent.append(args[0]) or execute(self, *args, **kwargs),
+    )
+
+    statuses = [client.get(ME).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429], "4 a minute: the fifth request is refused"
+    assert sent == ["EVALSHA"] * 3, "one script per request: the check and the count"
+    refused = client.get(ME)
+    assert 0 < int(refused["Retry-After"]) <= 60
