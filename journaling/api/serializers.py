@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.references import PromptReferenceSerializer, ReferenceFieldMixin
-from core.validators import validate_one_line
+from core.validators import CONTROL_CHARACTERS, ONE_LINE_PATTERN, validate_one_line
 from events.models import Event
 from journaling.models import (
     BODY_MAX_LENGTH,
@@ -124,7 +124,7 @@ class OwnCommitmentField(NoEmptyStringMixin, serializers.PrimaryKeyRelatedField)
 @extend_schema_field(
     {
         "type": "array",
-        "items": {"type": "string", "maxLength": TAG_MAX_LENGTH},
+        "items": {"type": "string", "maxLength": TAG_MAX_LENGTH, "pattern": ONE_LINE_PATTERN},
         "maxItems": MAX_TAGS_PER_ENTRY,
     }
 )
@@ -135,6 +135,8 @@ class TagNamesField(serializers.Field):
     default_error_messages = {
         "not_a_list": "Send a list of tag names.",
         "not_text": "Every tag is a piece of text.",
+        "control_characters": "A tag is one line of text: no line breaks, tabs or control "
+        "characters.",
         "too_long": f"A tag has at most {TAG_MAX_LENGTH} characters.",
         "too_many": f"An entry has at most {MAX_TAGS_PER_ENTRY} tags.",
     }
@@ -147,6 +149,8 @@ class TagNamesField(serializers.Field):
         for name in data:
             if not isinstance(name, str) or "\x00" in name:
                 self.fail("not_text")
+            if CONTROL_CHARACTERS.search(name):
+                self.fail("control_characters")
             if len(name.strip()) > TAG_MAX_LENGTH:
                 self.fail("too_long")
         return data

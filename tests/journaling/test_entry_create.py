@@ -188,6 +188,16 @@ def test_tags_are_the_members_own_and_case_insensitive(member_client, other_clie
     assert MemberTag.objects.filter(name__iexact="sleep").count() == 2
 
 
+@pytest.mark.parametrize("name", ["deep\nwork", "deep\twork", "deep\x85work"])
+def test_a_tag_is_one_line_of_text(member_client, member, name):
+    response = member_client.post(URL, {"body": "a", "tags": [name]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "tags"
+    assert response.json()["errors"][0]["code"] == "control_characters"
+    assert not MemberTag.objects.filter(owner=member).exists()
+
+
 def test_database_refuses_moods_out_of_range(member):
     from django.db import IntegrityError, transaction
 
