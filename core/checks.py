@@ -35,6 +35,25 @@ def check_mail_is_delivered(app_configs, **kwargs) -> list[checks.CheckMessage]:
     ]
 
 
+# Hosts that name the server to itself: a link built on them works only on that machine.
+LOOPBACK_HOSTS = {"localhost", "::1"}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_site_url_is_public(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    host = (urlsplit(settings.SITE_URL).hostname or "").lower()
+    if not (host in LOOPBACK_HOSTS or host.startswith("127.") or host.endswith(".localhost")):
+        return []
+    return [
+        checks.Warning(
+            f"SITE_URL is {settings.SITE_URL}, the server's own address: links in mails, "
+            "calendars and exports would lead members nowhere.",
+            hint="Set SITE_URL to the API's public address (https://api.example.com).",
+            id="core.W002",
+        )
+    ]
+
+
 def _web_url_template_error(template: str) -> str | None:
     """Why a `FRONTEND_URL_<KIND>` template cannot work, or None."""
     try:

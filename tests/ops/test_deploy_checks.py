@@ -23,6 +23,7 @@ def production_env(**extra: str) -> dict[str, str]:
         DATABASE_URL="postgres://app:secret@db.example.com:5432/breakthrough",
         REDIS_URL="redis://cache.example.com:6379/0",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
+        SITE_URL="https://api.example.com",
     )
     env.update(extra)
     return env
@@ -104,6 +105,20 @@ def test_console_mail_asked_for_explicitly_starts_but_fails_check_deploy():
 
     assert result.returncode != 0
     assert "core.W001" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("site_url", [None, "http://localhost:8000", "http://[::1]:8000"])
+def test_a_site_url_on_the_server_itself_fails_check_deploy(site_url):
+    # Unset, it follows HOST and PORT: the Dockerfile's 0.0.0.0:8000 reads as 127.0.0.1.
+    env = production_env(HOST="0.0.0.0", PORT="8000")  # noqa: S104 (the Dockerfile's)
+    if site_url is None:
+        del env["SITE_URL"]
+    else:
+        env["SITE_URL"] = site_url
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    assert "core.W002" in result.stdout + result.stderr
 
 
 def test_the_schema_validates_without_warnings(tmp_path):
