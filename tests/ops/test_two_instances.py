@@ -19,6 +19,7 @@ tests, so no count or cached page crosses from one test to the next.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import http.cookiejar
 import io
@@ -35,6 +36,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from procrastinate.exceptions import AlreadyEnqueued
 
 from harness.database import database_url
 from harness.redis import RedisServer
@@ -424,7 +426,10 @@ def test_two_hosts_workers_send_each_subscriber_an_edition_once(shared, queue):
         while _workers_alive() < 2:
             assert time.monotonic() < deadline, "the two workers did not start"
             time.sleep(0.2)
-        tasks.send_due_editions.defer(timestamp=0)
+        # The workers' own scheduler defers this job every minute: when its copy is
+        # already waiting, that one sends the edition.
+        with contextlib.suppress(AlreadyEnqueued):
+            tasks.send_due_editions.defer(timestamp=0)
         deadline = time.monotonic() + 120
         while Delivery.objects.filter(edition=edition, status=DeliveryStatus.SENT).count() < 30:
             assert time.monotonic() < deadline, Counter(
