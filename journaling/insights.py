@@ -25,10 +25,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
-from django.db.models.functions import Lower, Substr
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower, Substr
 
-from journaling.models import EntryTag, JournalEntry
+from journaling.models import EntryTag, JournalEntry, MemberTag
 
 PERIODS = {"30d": 30, "90d": 90, "365d": 365, "all": None}
 # Fewer paired moods than this and an average says nothing: we report the count only.
@@ -336,7 +336,26 @@ def _commitments(overall: Sequence[int], per_strategy: list[list[Any]]) -> dict[
 
 
 def _top_tags(owner: Any, window: Window) -> list[dict[str, Any]]:
-    if window.start and window.today - window.start < SHORT_WINDOW:
+    if window.start is None:
+        # All time: each of the member's tags counts its links by the tag index; joined
+        # instead, PostgreSQL may scan the tag links of every member.
+        links = (
+            EntryTag.objects.filter(tag=OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(count=Count("*"))
+            .values("count")
+        )
+        tags = (
+            MemberTag.objects.filter(owner=owner)
+            .annotate(count=Coalesce(Subquery(links, output_field=IntegerField()), 0))
+            .order_by("-count", Lower("name"), "id")
+            .values("name", "count")[:TOP_TAGS]
+        )
+        # Unused tags sort last: dropping them here keeps the count out of the WHERE
+        # clause, where it would be computed a second time.
+        return [{"name": row["name"], "count": row["count"]} for row in tags if row["count"]]
+    if window.today - window.start < SHORT_WINDOW:
         # From the period's entries to their tags: a 30-day window reads a month of rows.
         rows = EntryTag.objects.filter(entry__owner=owner, entry__entry_date__gte=window.start)
     else:
@@ -345,8 +364,7 @@ def _top_tags(owner: Any, window: Window) -> list[dict[str, Any]]:
         rows = EntryTag.objects.filter(window.entry_filter("entry__"), tag__owner=owner)
     rows = (
         rows.values("tag_id", "tag__name")
-        # `*`, not the entry column: over all time the tag index alone answers.
-        .annotate(count=Count("*"))
+        .annotate(count=Count("entry_id"))
         .order_by("-count", Lower("tag__name"), "tag_id")[:TOP_TAGS]
     )
     return [{"name": row["tag__name"], "count": row["count"]} for row in rows]

@@ -301,3 +301,20 @@ def test_insights_equal_a_recomputation_from_the_entries(member_client, member, 
     assert (goal["this_week_days"], goal["current_weeks"], goal["longest_weeks"]) == expected[
         "weekly"
     ]
+
+
+def test_all_time_top_tags_count_every_link_and_skip_unused_tags(member_client, member):
+    from tests.journaling.factories import MemberTagFactory
+
+    tags = {name: MemberTagFactory(owner=member, name=name) for name in ["b", "A", "c", "unused"]}
+    for names in [["b"], ["b", "A"], ["A"], ["c", "b"]]:
+        JournalEntryFactory(owner=member, entry_date=TODAY, tags=[tags[n] for n in names])
+    other = MemberTagFactory(owner=JournalEntryFactory().owner, name="b")
+    JournalEntryFactory(owner=other.owner, tags=[other])
+    with time_machine.travel(NOW, tick=False):
+        data = member_client.get("/api/v1/journal/insights/?period=all").json()
+    assert data["top_tags"] == [
+        {"name": "b", "count": 3},
+        {"name": "A", "count": 2},
+        {"name": "c", "count": 1},
+    ]
