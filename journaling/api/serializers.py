@@ -149,7 +149,8 @@ class TagNamesField(serializers.Field):
         for name in data:
             if not isinstance(name, str) or "\x00" in name:
                 self.fail("not_text")
-            if CONTROL_CHARACTERS.search(name):
+            # Trimmed when stored, as titles are: only what is inside counts.
+            if CONTROL_CHARACTERS.search(name.strip()):
                 self.fail("control_characters")
             if len(name.strip()) > TAG_MAX_LENGTH:
                 self.fail("too_long")
