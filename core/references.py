@@ -12,10 +12,12 @@ the link of a mail or a calendar entry."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Model
+from django.urls import get_script_prefix, get_urlconf
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -36,8 +38,24 @@ def detail_url(context: dict[str, Any], target: Model | str, **kwargs: Any) -> s
     """The absolute API address of `target`: an instance, or a model's name with the
     route's arguments (`detail_url(context, "event", slug=...)`)."""
     name = target if isinstance(target, str) else target._meta.model_name
-    path = reverse(f"{name}-detail", kwargs=kwargs or {"slug": target.slug})
+    kwargs = kwargs or {"slug": target.slug}
+    if kwargs.keys() == {"slug"}:
+        path = _slug_route(f"{name}-detail", get_script_prefix(), get_urlconf()).replace(
+            SLUG_MARKER, kwargs["slug"]
+        )
+    else:
+        path = reverse(f"{name}-detail", kwargs=kwargs)
     return absolute_url(context, path)
+
+
+# A slug no record has, reversed once per route: a list names many references, and a
+# slug needs no quoting in a path, so the rest is a replacement, not a reverse() each.
+SLUG_MARKER = "slug-marker-7f3a9c"
+
+
+@lru_cache(maxsize=128)
+def _slug_route(name: str, script_prefix: str, urlconf: str | None) -> str:
+    return reverse(name, kwargs={"slug": SLUG_MARKER})
 
 
 def web_url(kind: str, slug: str) -> str | None:
@@ -111,8 +129,14 @@ class ReferenceFieldMixin:
             data = data[self.reference_key]
         return super().run_validation(data)  # type: ignore[misc]
 
+    @cached_property
+    def _reference(self) -> serializers.Serializer:
+        # One serializer for every row this field reads (a list names many references),
+        # instead of a new one, with its fields copied, for each.
+        return self.reference_serializer(context=self.context)  # type: ignore[attr-defined]
+
     def to_representation(self, value: Model) -> dict[str, Any]:
-        return self.reference_serializer(value, context=self.context).data  # type: ignore[attr-defined]
+        return self._reference.to_representation(value)
 
 
 class ReferenceFieldExtension(OpenApiSerializerFieldExtension):

@@ -5,6 +5,7 @@ slug or id alone, and a record read from the API can be sent back as it is."""
 from __future__ import annotations
 
 import pytest
+from django.urls import set_script_prefix
 
 from tests.events.factories import EventFactory
 from tests.strategies.factories import ExerciseFactory, PromptFactory
@@ -111,3 +112,25 @@ def test_the_schema_reads_references_and_writes_keys(api_client):
     assert write["strategy"]["type"] == "string"
     assert write["event"]["type"] == "string"
     assert write["prompt"]["type"] == "integer"
+
+
+def test_references_follow_the_path_the_service_is_mounted_at(member_client):
+    # Behind a proxy that mounts the service under a path (SCRIPT_NAME), every link
+    # carries it; the routes reversed once per process must not keep the first one seen.
+    exercise = ExerciseFactory()
+    member_client.post(ENTRIES, {"body": "x", "exercise": exercise.slug}, format="json")
+    slug = exercise.strategy.slug
+
+    plain = member_client.get(ENTRIES).json()["results"][0]
+    # What Django's WSGI handler does with SCRIPT_NAME (the test client does not).
+    set_script_prefix("/breakthrough/")
+    try:
+        mounted = member_client.get(ENTRIES).json()["results"][0]
+    finally:
+        set_script_prefix("/")
+
+    assert plain["strategy"]["url"] == f"{API}/strategies/{slug}/"
+    assert mounted["strategy"]["url"] == (
+        f"http://testserver/breakthrough/api/v1/strategies/{slug}/"
+    )
+    assert mounted["exercise"]["url"].startswith("http://testserver/breakthrough/api/v1/")
